@@ -1,0 +1,71 @@
+package ipsocket.impl.common;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import ipsocket.api.IpSocket;
+import ipsocket.api.SocketListener;
+
+/**
+ * The listeners of one socket and the delivery of a signal to each, isolating failures: an
+ * exception from one listener is logged and the others still get the signal.
+ */
+public final class ListenerSupport {
+    private static final System.Logger LOG = System.getLogger(ListenerSupport.class.getName());
+
+    private final CopyOnWriteArrayList<SocketListener> listeners = new CopyOnWriteArrayList<>();
+    private final IpSocket socket;
+
+    /**
+     * Creates the support for one socket.
+     *
+     * @param socket the socket named in log lines
+     */
+    public ListenerSupport(IpSocket socket) {
+        this.socket = socket;
+    }
+
+    /**
+     * Adds a listener unless present.
+     *
+     * @param listener the listener
+     */
+    public void add(SocketListener listener) {
+        listeners.addIfAbsent(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Removes a listener.
+     *
+     * @param listener the listener
+     */
+    public void remove(SocketListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Returns whether any listener is registered, so callers can skip building arguments.
+     *
+     * @return {@code true} if there is at least one listener
+     */
+    public boolean isEmpty() {
+        return listeners.isEmpty();
+    }
+
+    /**
+     * Delivers a signal to every listener.
+     *
+     * @param signal what to call on each listener
+     */
+    public void fire(Consumer<SocketListener> signal) {
+        for (SocketListener listener : listeners) {
+            try {
+                signal.accept(listener);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "A listener of socket '" + socket.getObjectId()
+                        + "' failed; the socket carries on", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package ipsocket.impl.common;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import ipsocket.api.NetworkProtocol;
+
+/**
+ * One writable socket property: its key, type, default and the rule its values follow.
+ *
+ * <p>{@link #convert(Object)} turns what configuration hands in (typed values, or Strings from
+ * {@code .cfg} files and shells) into the property's type and checks the range, with an
+ * {@link IllegalArgumentException} that names the property, the value and what was expected.
+ *
+ * @param <T> the value type
+ */
+public final class PropertyDef<T> {
+    private final String name;
+    private final Class<T> type;
+    private final T defaultValue;
+    private final Function<Object, T> converter;
+
+    private PropertyDef(String name, Class<T> type, T defaultValue, Function<Object, T> converter) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.converter = converter;
+    }
+
+    /**
+     * Returns the configuration key.
+     *
+     * @return the key
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the value type.
+     *
+     * @return the type
+     */
+    public Class<T> type() {
+        return type;
+    }
+
+    /**
+     * Returns the default value.
+     *
+     * @return the default
+     */
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    /**
+     * Converts and checks a raw value.
+     *
+     * @param raw a typed value or its String form
+     * @return the value in this property's type
+     * @throws IllegalArgumentException if the value has the wrong type or range
+     */
+    public T convert(Object raw) {
+        if (raw == null) {
+            throw new IllegalArgumentException(name + " must not be empty (null)");
+        }
+        return converter.apply(raw);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    static PropertyDef<String> text(String name, String defaultValue) {
+        return new PropertyDef<>(name, String.class, defaultValue, raw -> {
+            if (raw instanceof String) {
+                return ((String) raw).trim();
+            }
+            throw wrongType(name, raw, "text");
+        });
+    }
+
+    static PropertyDef<Boolean> flag(String name, boolean defaultValue) {
+        return new PropertyDef<>(name, Boolean.class, defaultValue, raw -> {
+            if (raw instanceof Boolean) {
+                return (Boolean) raw;
+            }
+            if (raw instanceof String) {
+                String text = ((String) raw).trim().toLowerCase(Locale.ROOT);
+                if (text.equals("true")) {
+                    return Boolean.TRUE;
+                }
+                if (text.equals("false")) {
+                    return Boolean.FALSE;
+                }
+            }
+            throw wrongType(name, raw, "true or false");
+        });
+    }
+
+    /** An integer anywhere in {@code [min, max]}, or exactly {@code special}. */
+    static PropertyDef<Integer> integer(String name, int defaultValue, int min, int max, Integer special) {
+        String expected = (special == null ? "" : special + " or ") + min + " to " + max;
+        return new PropertyDef<>(name, Integer.class, defaultValue, raw -> {
+            long value = toLong(name, raw, expected);
+            boolean inRange = value >= min && value <= max;
+            if (!inRange && (special == null || value != special)) {
+                throw new IllegalArgumentException(name + " " + value + " is out of range: expected "
+                        + expected);
+            }
+            return (int) value;
+        });
+    }
+
+    /** An integer with no range: ports to connect to are checked when connecting. */
+    static PropertyDef<Integer> anyInteger(String name, int defaultValue) {
+        return new PropertyDef<>(name, Integer.class, defaultValue, raw -> {
+            long value = toLong(name, raw, "an integer");
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " " + value + " is not a 32-bit integer");
+            }
+            return (int) value;
+        });
+    }
+
+    static PropertyDef<NetworkProtocol> protocol(String name) {
+        return new PropertyDef<>(name, NetworkProtocol.class, NetworkProtocol.ANY_IP_PROTOCOL, raw -> {
+            NetworkProtocol protocol;
+            try {
+                if (raw instanceof NetworkProtocol) {
+                    protocol = (NetworkProtocol) raw;
+                } else if (raw instanceof Number) {
+                    protocol = NetworkProtocol.fromValue((int) toLong(name, raw, "0, 1 or 2"));
+                } else if (raw instanceof String) {
+                    protocol = NetworkProtocol.parse((String) raw);
+                } else {
+                    throw wrongType(name, raw, "IPv4Protocol, IPv6Protocol or AnyIPProtocol");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+            if (protocol == NetworkProtocol.UNKNOWN_PROTOCOL) {
+                throw new IllegalArgumentException(name + " UnknownProtocol cannot be used to connect:"
+                        + " expected IPv4Protocol, IPv6Protocol or AnyIPProtocol");
+            }
+            return protocol;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    static PropertyDef<List<String>> textList(String name, Function<String, String> elementCheck) {
+        Class<List<String>> type = (Class<List<String>>) (Class<?>) List.class;
+        return new PropertyDef<>(name, type, List.of(), raw -> {
+            List<String> values = new ArrayList<>();
+            if (raw instanceof String) {
+                for (String part : ((String) raw).split(",")) {
+                    if (!part.isBlank()) {
+                        values.add(part.trim());
+                    }
+                }
+            } else if (raw instanceof String[]) {
+                for (String part : (String[]) raw) {
+                    values.add(String.valueOf(part).trim());
+                }
+            } else if (raw instanceof Collection) {
+                for (Object part : (Collection<?>) raw) {
+                    if (!(part instanceof String)) {
+                        throw wrongType(name, raw, "a list of text");
+                    }
+                    values.add(((String) part).trim());
+                }
+            } else {
+                throw wrongType(name, raw, "a list of text");
+            }
+            List<String> checked = new ArrayList<>(values.size());
+            for (String value : values) {
+                checked.add(elementCheck.apply(value));
+            }
+            return List.copyOf(checked);
+        });
+    }
+
+    private static long toLong(String name, Object raw, String expected) {
+        if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
+            return ((Number) raw).longValue();
+        }
+        if (raw instanceof Number || raw instanceof String) {
+            String text = raw.toString().trim();
+            try {
+                BigDecimal decimal = new BigDecimal(text);
+                return decimal.longValueExact();
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException(name + " '" + text + "' is not an integer: expected "
+                        + expected, e);
+            }
+        }
+        throw wrongType(name, raw, expected);
+    }
+
+    private static IllegalArgumentException wrongType(String name, Object raw, String expected) {
+        return new IllegalArgumentException(name + " has a value of type " + raw.getClass().getSimpleName()
+                + " ('" + raw + "'): expected " + expected);
+    }
+}

@@ -1,0 +1,126 @@
+package ipsocket.impl.common;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The current values of one socket's writable properties; readable from any thread.
+ */
+public final class PropertyValues {
+    private final List<PropertyDef<?>> definitions;
+    private final Map<String, PropertyDef<?>> byName = new LinkedHashMap<>();
+    private final ConcurrentHashMap<PropertyDef<?>, Object> values = new ConcurrentHashMap<>();
+
+    /**
+     * Creates the store with every property at its default.
+     *
+     * @param definitions the properties this socket has
+     */
+    public PropertyValues(List<PropertyDef<?>> definitions) {
+        this.definitions = definitions;
+        for (PropertyDef<?> definition : definitions) {
+            byName.put(definition.name(), definition);
+            values.put(definition, definition.defaultValue());
+        }
+    }
+
+    /**
+     * Returns the properties of this store.
+     *
+     * @return the definitions, in a stable order
+     */
+    public List<PropertyDef<?>> definitions() {
+        return definitions;
+    }
+
+    /**
+     * Returns the definition of a key.
+     *
+     * @param name the configuration key
+     * @return the definition, or {@code null} for an unknown key
+     */
+    public PropertyDef<?> definition(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * Returns a property's value.
+     *
+     * @param <T> the value type
+     * @param definition the property
+     * @return the value
+     */
+    public <T> T get(PropertyDef<T> definition) {
+        return definition.type().cast(values.get(definition));
+    }
+
+    /**
+     * Stores a value that was already converted and checked.
+     *
+     * @param <T> the value type
+     * @param definition the property
+     * @param value the value
+     * @return the previous value
+     */
+    public <T> T put(PropertyDef<T> definition, T value) {
+        return definition.type().cast(values.put(definition, value));
+    }
+
+    /**
+     * Converts every known key of a raw map, checking all values before any is used.
+     *
+     * @param raw keys and typed or String values; unknown keys are ignored
+     * @return the converted values in definition order
+     * @throws IllegalArgumentException naming every bad value if any value is bad
+     */
+    public Map<PropertyDef<?>, Object> convertAll(Map<String, ?> raw) {
+        Map<PropertyDef<?>, Object> converted = new LinkedHashMap<>();
+        StringBuilder problems = new StringBuilder();
+        for (PropertyDef<?> definition : definitions) {
+            if (!raw.containsKey(definition.name())) {
+                continue;
+            }
+            try {
+                converted.put(definition, definition.convert(raw.get(definition.name())));
+            } catch (IllegalArgumentException e) {
+                problems.append(problems.length() == 0 ? "" : "; ").append(e.getMessage());
+            }
+        }
+        if (problems.length() > 0) {
+            throw new IllegalArgumentException(problems.toString());
+        }
+        return converted;
+    }
+
+    /**
+     * Returns every property as a map of plain values: Strings, Integers, Booleans, String
+     * arrays for lists, and the InCore name for the protocol.
+     *
+     * @return a new modifiable map in definition order
+     */
+    public Map<String, Object> toPlainMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (PropertyDef<?> definition : definitions) {
+            map.put(definition.name(), plain(values.get(definition)));
+        }
+        return map;
+    }
+
+    /**
+     * Returns a value in the plain form used by maps, JSON and events.
+     *
+     * @param value a property value
+     * @return the plain form
+     */
+    public static Object plain(Object value) {
+        if (value instanceof ipsocket.api.NetworkProtocol) {
+            return ((ipsocket.api.NetworkProtocol) value).seedName();
+        }
+        if (value instanceof List) {
+            return ((List<?>) value).toArray(new String[0]);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,94 @@
+package ipsocket.impl.common;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ipsocket.api.NetworkProtocol;
+import ipsocket.api.SocketConfig;
+
+/**
+ * The writable properties of the sockets, with defaults and ranges: the single source for the
+ * setters, {@code serializeProperties()}, JSON and configuration.
+ */
+public final class SocketProperties {
+    /** Upper bound of {@link #MAX_LINE_LENGTH}. */
+    public static final int MAX_LINE_LENGTH_LIMIT = 16 * 1024 * 1024;
+
+    public static final PropertyDef<String> HOSTNAME = PropertyDef.text(SocketConfig.HOSTNAME, "");
+    public static final PropertyDef<Integer> PORT = PropertyDef.anyInteger(SocketConfig.PORT, -1);
+    public static final PropertyDef<NetworkProtocol> PROTOCOL = PropertyDef.protocol(SocketConfig.PROTOCOL);
+    public static final PropertyDef<Boolean> AUTO_CONNECT = PropertyDef.flag(SocketConfig.AUTO_CONNECT, true);
+    public static final PropertyDef<Boolean> KEEP_ALIVE = PropertyDef.flag(SocketConfig.KEEP_ALIVE, false);
+    public static final PropertyDef<Boolean> LOW_DELAY = PropertyDef.flag(SocketConfig.LOW_DELAY, false);
+    public static final PropertyDef<Boolean> MULTICAST_LOOPBACK =
+            PropertyDef.flag(SocketConfig.MULTICAST_LOOPBACK, false);
+    public static final PropertyDef<Integer> MULTICAST_TTL =
+            PropertyDef.integer(SocketConfig.MULTICAST_TTL, 0, 0, 255, null);
+    public static final PropertyDef<Integer> PATH_MTU =
+            PropertyDef.integer(SocketConfig.PATH_MTU, 0, 1280, 65535, 0);
+    public static final PropertyDef<Integer> RECEIVE_BUFFER_SIZE =
+            PropertyDef.integer(SocketConfig.RECEIVE_BUFFER_SIZE, 0, 0, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> SEND_BUFFER_SIZE =
+            PropertyDef.integer(SocketConfig.SEND_BUFFER_SIZE, 0, 0, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> TYPE_OF_SERVICE =
+            PropertyDef.integer(SocketConfig.TYPE_OF_SERVICE, 0, 0, 255, null);
+    public static final PropertyDef<String> LOCAL_ADDRESS = PropertyDef.text(SocketConfig.LOCAL_ADDRESS, "");
+    public static final PropertyDef<Integer> LOCAL_PORT =
+            PropertyDef.integer(SocketConfig.LOCAL_PORT, 0, 0, 65535, null);
+    public static final PropertyDef<Integer> CONNECT_TIMEOUT =
+            PropertyDef.integer(SocketConfig.CONNECT_TIMEOUT, 30_000, 1, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> RECONNECT_MIN_INTERVAL =
+            PropertyDef.integer(SocketConfig.RECONNECT_MIN_INTERVAL, 1_000, 1, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> RECONNECT_MAX_INTERVAL =
+            PropertyDef.integer(SocketConfig.RECONNECT_MAX_INTERVAL, 60_000, 1, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> READ_BUFFER_LIMIT =
+            PropertyDef.integer(SocketConfig.READ_BUFFER_LIMIT, 1 << 20, 1, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> WRITE_BUFFER_LIMIT =
+            PropertyDef.integer(SocketConfig.WRITE_BUFFER_LIMIT, 1 << 20, 1, Integer.MAX_VALUE, null);
+    public static final PropertyDef<Integer> MAX_LINE_LENGTH =
+            PropertyDef.integer(SocketConfig.MAX_LINE_LENGTH, 65_535, 1, MAX_LINE_LENGTH_LIMIT, null);
+    public static final PropertyDef<Boolean> READ_ONLY = PropertyDef.flag(SocketConfig.READ_ONLY, false);
+    public static final PropertyDef<Boolean> PUBLISH_DATA = PropertyDef.flag(SocketConfig.PUBLISH_DATA, false);
+
+    public static final PropertyDef<Integer> KEEP_ALIVE_IDLE =
+            PropertyDef.integer(SocketConfig.KEEP_ALIVE_IDLE, 0, 0, 32_767, null);
+    public static final PropertyDef<Integer> KEEP_ALIVE_INTERVAL =
+            PropertyDef.integer(SocketConfig.KEEP_ALIVE_INTERVAL, 0, 0, 32_767, null);
+    public static final PropertyDef<Integer> KEEP_ALIVE_COUNT =
+            PropertyDef.integer(SocketConfig.KEEP_ALIVE_COUNT, 0, 0, 127, null);
+    public static final PropertyDef<Integer> LINGER = PropertyDef.integer(SocketConfig.LINGER, -1, 0, 65_535, -1);
+    public static final PropertyDef<Integer> CONNECTION_ATTEMPT_DELAY =
+            PropertyDef.integer(SocketConfig.CONNECTION_ATTEMPT_DELAY, 250, 10, 2_000, null);
+
+    public static final PropertyDef<List<String>> MULTICAST_GROUPS =
+            PropertyDef.textList(SocketConfig.MULTICAST_GROUPS, IpLiterals::requireMulticast);
+    public static final PropertyDef<String> MULTICAST_INTERFACE =
+            PropertyDef.text(SocketConfig.MULTICAST_INTERFACE, "");
+    public static final PropertyDef<Boolean> BROADCAST = PropertyDef.flag(SocketConfig.BROADCAST, false);
+    public static final PropertyDef<Integer> RECEIVE_QUEUE_LIMIT =
+            PropertyDef.integer(SocketConfig.RECEIVE_QUEUE_LIMIT, 1024, 1, 1 << 20, null);
+
+    /** Properties of every socket. */
+    public static final List<PropertyDef<?>> COMMON = List.of(HOSTNAME, PORT, PROTOCOL, AUTO_CONNECT,
+            KEEP_ALIVE, LOW_DELAY, MULTICAST_LOOPBACK, MULTICAST_TTL, PATH_MTU, RECEIVE_BUFFER_SIZE,
+            SEND_BUFFER_SIZE, TYPE_OF_SERVICE, LOCAL_ADDRESS, LOCAL_PORT, CONNECT_TIMEOUT,
+            RECONNECT_MIN_INTERVAL, RECONNECT_MAX_INTERVAL, READ_BUFFER_LIMIT, WRITE_BUFFER_LIMIT,
+            MAX_LINE_LENGTH, READ_ONLY, PUBLISH_DATA);
+
+    /** Properties of TCP sockets. */
+    public static final List<PropertyDef<?>> TCP = concat(COMMON, List.of(KEEP_ALIVE_IDLE,
+            KEEP_ALIVE_INTERVAL, KEEP_ALIVE_COUNT, LINGER, CONNECTION_ATTEMPT_DELAY));
+
+    /** Properties of UDP sockets. */
+    public static final List<PropertyDef<?>> UDP = concat(COMMON, List.of(MULTICAST_GROUPS,
+            MULTICAST_INTERFACE, BROADCAST, RECEIVE_QUEUE_LIMIT));
+
+    private SocketProperties() {
+    }
+
+    private static List<PropertyDef<?>> concat(List<PropertyDef<?>> first, List<PropertyDef<?>> second) {
+        List<PropertyDef<?>> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
+    }
+}

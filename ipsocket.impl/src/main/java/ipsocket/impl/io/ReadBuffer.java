@@ -1,0 +1,240 @@
+package ipsocket.impl.io;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * The bytes a socket received and the user has not read yet, as a queue of chunks.
+ *
+ * <p>An arrival of at least {@link #SMALL_CHUNK} bytes becomes one exactly sized chunk, which
+ * {@link #readAll()} hands over without copying when it is all that is buffered; small
+ * arrivals share chunks of {@link #SMALL_CHUNK} bytes so that a trickle of single bytes stays
+ * compact. Nothing is kept once the buffer is drained, so an idle socket holds no buffer
+ * memory. Line scanning remembers how far it has looked, so each byte is scanned once.
+ *
+ * <p>Not thread-safe: the socket guards it with its read lock.
+ */
+public final class ReadBuffer {
+    /** Size of the shared chunks for small arrivals. */
+    static final int SMALL_CHUNK = 4096;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    private long size;
+    /** Bytes from the front already known to contain no line feed. */
+    private long scannedWithoutNewline;
+
+    /**
+     * Returns the number of buffered bytes.
+     *
+     * @return the buffered byte count
+     */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * Appends the remaining bytes of {@code source}, advancing its position to its limit.
+     *
+     * @param source the bytes to append
+     * @return {@code true} if the appended bytes contain a line feed
+     */
+    public boolean append(ByteBuffer source) {
+        int length = source.remaining();
+        if (length == 0) {
+            return false;
+        }
+        int searchFrom = source.position();
+        boolean newline = containsNewline(source, searchFrom, source.limit());
+        Chunk tail = chunks.peekLast();
+        if (tail != null && tail.spare() >= length) {
+            source.get(tail.data, tail.end, length);
+            tail.end += length;
+        } else if (length >= SMALL_CHUNK) {
+            byte[] data = new byte[length];
+            source.get(data);
+            chunks.addLast(new Chunk(data, data.length));
+        } else {
+            byte[] data = new byte[SMALL_CHUNK];
+            source.get(data, 0, length);
+            chunks.addLast(new Chunk(data, length));
+        }
+        size += length;
+        return newline;
+    }
+
+    /**
+     * Removes and returns at most {@code max} bytes.
+     *
+     * @param max the most bytes to return
+     * @return the bytes, possibly empty
+     */
+    public byte[] read(int max) {
+        int length = (int) Math.min(max, size);
+        if (length == 0) {
+            return EMPTY;
+        }
+        Chunk head = chunks.peekFirst();
+        if (head.start == 0 && head.end == length && head.data.length == length) {
+            chunks.pollFirst();
+            consumed(length);
+            return head.data; // whole exact chunk: hand it over, no copy
+        }
+        byte[] out = new byte[length];
+        copy(out, length, true);
+        return out;
+    }
+
+    /**
+     * Removes and returns everything buffered.
+     *
+     * @return the bytes, possibly empty
+     */
+    public byte[] readAll() {
+        return read((int) Math.min(Integer.MAX_VALUE - 8, size));
+    }
+
+    /**
+     * Returns a copy of everything buffered without removing it.
+     *
+     * @return the bytes, possibly empty
+     */
+    public byte[] peekAll() {
+        int length = (int) Math.min(Integer.MAX_VALUE - 8, size);
+        byte[] out = new byte[length];
+        copy(out, length, false);
+        return out;
+    }
+
+    /**
+     * Returns whether a line is ready: a line feed is buffered, or at least
+     * {@code maxLineLength} bytes are.
+     *
+     * @param maxLineLength the longest line returned in one piece
+     * @return {@code true} if {@link #readLine(int)} returns a line
+     */
+    public boolean canReadLine(int maxLineLength) {
+        return size >= maxLineLength || newlineIndex() >= 0;
+    }
+
+    /**
+     * Removes and returns one line without its terminator ({@code \n} or {@code \r\n}); when no
+     * line feed comes within {@code maxLineLength} bytes, those bytes are returned as a line.
+     *
+     * @param maxLineLength the longest line returned in one piece
+     * @return the line's bytes, or {@code null} when no line is ready
+     */
+    public byte[] readLine(int maxLineLength) {
+        long newline = newlineIndex(maxLineLength);
+        if (newline < 0) {
+            if (size < maxLineLength) {
+                return null;
+            }
+            return read(maxLineLength); // over-long: the first piece, the rest follows
+        }
+        int lineLength = (int) newline;
+        byte[] withTerminator = read(lineLength + 1);
+        int end = lineLength;
+        if (end > 0 && withTerminator[end - 1] == '\r') {
+            end--;
+        }
+        byte[] line = new byte[end];
+        System.arraycopy(withTerminator, 0, line, 0, end);
+        return line;
+    }
+
+    /** Discards everything buffered. */
+    public void clear() {
+        chunks.clear();
+        size = 0;
+        scannedWithoutNewline = 0;
+    }
+
+    private long newlineIndex() {
+        return newlineIndex(Long.MAX_VALUE);
+    }
+
+    /** Finds the first line feed at an index up to {@code limit}, scanning only unseen bytes. */
+    private long newlineIndex(long limit) {
+        long stopAt = limit >= size ? size : limit + 1;
+        long position = 0;
+        for (Chunk chunk : chunks) {
+            if (position >= stopAt) {
+                break;
+            }
+            long chunkEnd = position + (chunk.end - chunk.start);
+            if (chunkEnd > scannedWithoutNewline) {
+                long from = Math.max(position, scannedWithoutNewline);
+                long to = Math.min(chunkEnd, stopAt);
+                int offset = chunk.start - (int) position;
+                for (long at = from; at < to; at++) {
+                    if (chunk.data[offset + (int) at] == '\n') {
+                        return at;
+                    }
+                }
+                scannedWithoutNewline = Math.max(scannedWithoutNewline, to);
+            }
+            position = chunkEnd;
+        }
+        return -1;
+    }
+
+    private void copy(byte[] out, int length, boolean remove) {
+        int copied = 0;
+        var iterator = chunks.iterator();
+        while (copied < length) {
+            Chunk chunk = iterator.next();
+            int take = Math.min(length - copied, chunk.end - chunk.start);
+            System.arraycopy(chunk.data, chunk.start, out, copied, take);
+            copied += take;
+            if (remove) {
+                chunk.start += take;
+                if (chunk.start == chunk.end) {
+                    iterator.remove();
+                }
+            }
+        }
+        if (remove) {
+            consumed(length);
+        }
+    }
+
+    private void consumed(int length) {
+        size -= length;
+        scannedWithoutNewline = Math.max(0, scannedWithoutNewline - length);
+    }
+
+    private static boolean containsNewline(ByteBuffer source, int from, int to) {
+        if (source.hasArray()) {
+            byte[] array = source.array();
+            int offset = source.arrayOffset();
+            for (int i = from + offset, end = to + offset; i < end; i++) {
+                if (array[i] == '\n') {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (source.get(i) == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final class Chunk {
+        final byte[] data;
+        int start;
+        int end;
+
+        Chunk(byte[] data, int end) {
+            this.data = data;
+            this.end = end;
+        }
+
+        int spare() {
+            return data.length - end;
+        }
+    }
+}

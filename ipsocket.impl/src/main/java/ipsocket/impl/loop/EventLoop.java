@@ -1,0 +1,238 @@
+package ipsocket.impl.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One I/O thread owning one {@link Selector}: runs channel handlers, submitted tasks and timers.
+ *
+ * <p>Sockets change state only on their loop's thread, so they need no locks for it. Tasks
+ * submitted from other threads wake the selector at most once per loop iteration; tasks
+ * submitted from the loop thread itself run later in the same iteration without a wake-up.
+ */
+public final class EventLoop {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    /** Size of the per-loop direct buffer that channel reads go through. */
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private volatile boolean running = true;
+    private long timerSequence;
+
+    EventLoop(String name) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open a selector for " + name, e);
+        }
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /**
+     * Returns whether the caller runs on this loop's thread.
+     *
+     * @return {@code true} on the loop thread
+     */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs a task on the loop thread: later in the current iteration when called from the loop,
+     * otherwise as soon as the loop wakes up. Tasks submitted after shutdown are dropped.
+     *
+     * @param task the task
+     */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Runs a task on the loop thread after a delay; call on the loop thread.
+     *
+     * @param delayMillis the delay in milliseconds
+     * @param task the task
+     * @return a handle to cancel the task
+     */
+    public Timer schedule(long delayMillis, Runnable task) {
+        assert inLoop();
+        Timer timer = new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis),
+                timerSequence++, task);
+        timers.add(timer);
+        return timer;
+    }
+
+    /**
+     * Registers a channel with this loop's selector; call on the loop thread.
+     *
+     * @param channel a non-blocking channel
+     * @param ops the interest set
+     * @param handler the handler called on readiness
+     * @return the selection key
+     * @throws ClosedChannelException if the channel is closed
+     */
+    public SelectionKey register(SelectableChannel channel, int ops, ChannelHandler handler)
+            throws ClosedChannelException {
+        assert inLoop();
+        return channel.register(selector, ops, handler);
+    }
+
+    /**
+     * Returns the loop's shared direct read buffer, cleared; valid only on the loop thread and
+     * only until the caller returns.
+     *
+     * @return the buffer
+     */
+    public ByteBuffer sharedReadBuffer() {
+        assert inLoop();
+        return readBuffer.clear();
+    }
+
+    /**
+     * Returns the name of the loop's thread.
+     *
+     * @return the thread name
+     */
+    public String name() {
+        return thread.getName();
+    }
+
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    boolean awaitTermination(long timeoutMillis) throws InterruptedException {
+        if (inLoop()) {
+            return false;
+        }
+        return terminated.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                if (tasks.isEmpty()) {
+                    selector.select(this::dispatch, selectTimeoutMillis());
+                } else {
+                    selector.selectNow(this::dispatch);
+                }
+                wakeupPending.set(false);
+                runTimers();
+                runTasks();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "Event loop " + name() + " stopped by an unexpected failure", e);
+        } finally {
+            closeAll();
+            terminated.countDown();
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        ChannelHandler handler = (ChannelHandler) key.attachment();
+        try {
+            handler.onReady(key);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Channel handler failed on " + name(), e);
+        }
+    }
+
+    private long selectTimeoutMillis() {
+        Timer next = timers.peek();
+        if (next == null) {
+            return 0; // 0 = block until woken
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(next.deadlineNanos() - System.nanoTime() + 999_999);
+        return Math.max(1, millis);
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer timer;
+        while ((timer = timers.peek()) != null && timer.deadlineNanos() - now <= 0) {
+            timers.poll();
+            if (!timer.isCancelled()) {
+                safely(timer.task());
+            }
+        }
+    }
+
+    private void runTasks() {
+        // Run what is queued now; tasks added meanwhile run in the next iteration, so a task
+        // that resubmits itself cannot starve the selector.
+        for (int pending = tasks.size(); pending > 0; pending--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                break;
+            }
+            safely(task);
+        }
+    }
+
+    private void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Task failed on " + name(), e);
+        }
+    }
+
+    private void closeAll() {
+        runTasks();
+        for (SelectionKey key : new ArrayList<>(selector.keys())) {
+            Object attachment = key.attachment();
+            if (attachment instanceof ChannelHandler) {
+                try {
+                    ((ChannelHandler) attachment).onLoopShutdown();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Handler failed during shutdown of " + name(), e);
+                }
+            }
+            closeQuietly(key.channel());
+        }
+        tasks.clear();
+        timers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot close the selector of " + name(), e);
+        }
+    }
+
+    private static void closeQuietly(SelectableChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Closing a channel failed", e);
+        }
+    }
+}
