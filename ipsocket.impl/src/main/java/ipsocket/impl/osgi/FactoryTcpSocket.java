@@ -1,0 +1,51 @@
+package ipsocket.impl.osgi;
+
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import ipsocket.api.SocketPids;
+import ipsocket.impl.tcp.TcpSocketImpl;
+
+/**
+ * TCP sockets created from code through the component factory
+ * {@code ipsocket.TcpSocket.factory}: {@code ComponentFactory.newInstance(properties)} takes the same
+ * keys as a configuration, {@code getInstance()} is the socket (also registered as a service),
+ * and {@code dispose()} closes it gracefully.
+ */
+@Component(name = SocketPids.TCP_SOCKET_COMPONENT_FACTORY, factory = SocketPids.TCP_SOCKET_COMPONENT_FACTORY,
+        configurationPolicy = ConfigurationPolicy.IGNORE, service = {})
+public class FactoryTcpSocket extends TcpSocketImpl {
+    private final SocketService service;
+
+    /**
+     * Creates the socket, applies the instance properties and registers it.
+     *
+     * @param runtime the shared runtime
+     * @param context the implementation bundle's context
+     * @param properties the instance properties given to {@code newInstance}
+     */
+    @Activate
+    public FactoryTcpSocket(@Reference(name = "runtime") SocketRuntime runtime, BundleContext context,
+            Map<String, Object> properties) {
+        super(runtime.loops(), SocketService.objectIdOf(properties));
+        this.service = new SocketService(this, SocketService.Kind.TCP, runtime, properties);
+        service.register(context);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        service.modified(properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        service.close();
+    }
+}

@@ -1,0 +1,190 @@
+package ipsocket.impl.osgi;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+
+import ipsocket.api.IoDevice;
+import ipsocket.api.IpSocket;
+import ipsocket.api.SocketConfig;
+import ipsocket.api.SocketError;
+import ipsocket.api.SocketEvents;
+import ipsocket.api.TcpSocket;
+import ipsocket.api.UdpSocket;
+import ipsocket.impl.common.AbstractIpSocket;
+import ipsocket.impl.common.AbstractIpSocket.ConfigurationProblem;
+import ipsocket.impl.common.PropertyDef;
+import ipsocket.impl.common.SocketProperties;
+
+/**
+ * What every socket component does with its socket: apply the configuration and report bad
+ * values, register the socket as a service with current properties, and close it gracefully.
+ */
+final class SocketService {
+    /** Longest wait for pending bytes when a socket is deleted or the bundle stops. */
+    static final long SHUTDOWN_GRACE_MILLIS = 2_000;
+
+    /** Which kind of socket: the service interfaces and the event topic prefix. */
+    enum Kind {
+        TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX),
+        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX);
+
+        final String[] interfaces;
+        final String topicPrefix;
+
+        Kind(String mainInterface, String topicPrefix) {
+            this.interfaces = new String[] {mainInterface, IpSocket.class.getName(), IoDevice.class.getName()};
+            this.topicPrefix = topicPrefix;
+        }
+    }
+
+    private final AbstractIpSocket socket;
+    private final Kind kind;
+    private final SocketRuntime runtime;
+    private final String configurationName;
+    private ServiceRegistration<?> registration;
+
+    /**
+     * Creates the support and applies the first configuration; registers nothing yet.
+     *
+     * @param socket the socket
+     * @param kind TCP or UDP
+     * @param runtime the shared runtime
+     * @param properties the component properties
+     */
+    SocketService(AbstractIpSocket socket, Kind kind, SocketRuntime runtime, Map<String, Object> properties) {
+        this.socket = socket;
+        this.kind = kind;
+        this.runtime = runtime;
+        this.configurationName = configurationName(properties);
+        runtime.add(socket, kind.topicPrefix);
+        apply(properties);
+    }
+
+    /**
+     * Returns the object id a configuration names: its {@code objectId}, else its PID, else the
+     * component name and id (component factory instances).
+     *
+     * @param properties the component properties
+     * @return the object id
+     */
+    static String objectIdOf(Map<String, Object> properties) {
+        Object objectId = properties.get(SocketConfig.OBJECT_ID);
+        if (objectId instanceof String && !((String) objectId).isBlank()) {
+            return ((String) objectId).trim();
+        }
+        Object pid = properties.get(Constants.SERVICE_PID);
+        if (pid instanceof String) {
+            return (String) pid;
+        }
+        return properties.get("component.name") + "-" + properties.get("component.id");
+    }
+
+    private static String configurationName(Map<String, Object> properties) {
+        Object pid = properties.get(Constants.SERVICE_PID);
+        return pid instanceof String ? "configuration " + pid : "component " + properties.get("component.name");
+    }
+
+    /**
+     * Registers the socket under its interfaces.
+     *
+     * @param context the bundle context of the implementation bundle
+     */
+    void register(BundleContext context) {
+        registration = context.registerService(kind.interfaces, socket, serviceProperties());
+    }
+
+    /**
+     * Applies a changed configuration live and updates the service properties.
+     *
+     * @param properties the new component properties
+     */
+    void modified(Map<String, Object> properties) {
+        Object objectId = properties.get(SocketConfig.OBJECT_ID);
+        if (objectId instanceof String && !((String) objectId).isBlank()
+                && !((String) objectId).trim().equals(socket.getObjectId())) {
+            socket.reportExternalError(SocketError.OPERATION_ERROR, problemText("objectId cannot change while the"
+                    + " socket lives (it stays '" + socket.getObjectId() + "'); delete and recreate the configuration"));
+        }
+        apply(properties);
+        if (registration != null) {
+            registration.setProperties(serviceProperties());
+        }
+    }
+
+    /** Unregisters the socket and closes it gracefully, waiting a bounded time for pending bytes. */
+    void close() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregistered it while stopping the bundle
+            }
+            registration = null;
+        }
+        socket.disposeGracefully(SHUTDOWN_GRACE_MILLIS); // its last events are still published
+        runtime.remove(socket);
+    }
+
+    private void apply(Map<String, Object> properties) {
+        List<ConfigurationProblem> problems = socket.applyConfiguration(properties);
+        for (ConfigurationProblem problem : problems) {
+            report(errorFor(problem.property()), problem.message());
+        }
+        checkEndpoint(properties);
+    }
+
+    /** Reports a missing or bad endpoint once, when the configuration is applied. */
+    private void checkEndpoint(Map<String, Object> properties) {
+        String hostname = socket.getHostname();
+        int port = socket.getPort();
+        boolean portSet = port != -1;
+        boolean needsEndpoint = kind == Kind.TCP || !hostname.isEmpty() || portSet;
+        if (!needsEndpoint) {
+            return;
+        }
+        if (hostname.isEmpty()) {
+            report(SocketError.EMPTY_HOST_NAME_ERROR, "hostname is empty or missing");
+        } else if (port < 1 || port > 65535) {
+            report(SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR, "port " + port + " is out of range 1 to 65535");
+        }
+    }
+
+    private void report(SocketError error, String message) {
+        String text = problemText(message);
+        runtime.warn(text);
+        socket.reportExternalError(error, text);
+    }
+
+    private String problemText(String message) {
+        return "Bad value in " + configurationName + " of socket '" + socket.getObjectId() + "': " + message;
+    }
+
+    /** The error value a bad configuration value of a property stands for. */
+    static SocketError errorFor(PropertyDef<?> property) {
+        if (property == SocketProperties.HOSTNAME) {
+            return SocketError.EMPTY_HOST_NAME_ERROR;
+        }
+        if (property == SocketProperties.PORT) {
+            return SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR;
+        }
+        if (property == SocketProperties.LOCAL_ADDRESS || property == SocketProperties.LOCAL_PORT
+                || property == SocketProperties.MULTICAST_GROUPS || property == SocketProperties.MULTICAST_INTERFACE) {
+            return SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR;
+        }
+        return SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR;
+    }
+
+    private Dictionary<String, Object> serviceProperties() {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(SocketConfig.OBJECT_ID, socket.getObjectId());
+        properties.put(SocketConfig.HOSTNAME, socket.getHostname());
+        properties.put(SocketConfig.PORT, socket.getPort());
+        return properties;
+    }
+}
