@@ -84,6 +84,8 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private final Connection connection = new Connection();
     private long attemptId;
     private boolean attemptIsAutomatic;
+    /** The endpoint the current attempt or connection uses; null while disconnected. */
+    private List<Object> activeEndpoint;
     private HappyEyeballsConnector connector;
     private Timer connectTimer;
     private Timer reconnectTimer;
@@ -153,6 +155,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         }
         long id = ++attemptId;
         attemptIsAutomatic = !explicit;
+        activeEndpoint = endpointSnapshot();
         synchronized (readLock) {
             readBuffer.clear();
             peerClosed = false;
@@ -900,8 +903,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (suppressAutoConnect || userStopped || !isAutoConnect()) {
             return;
         }
-        boolean endpointChanged = ENDPOINT.stream().anyMatch(changed::contains);
         SocketState state = getState();
+        // Setters store at once and announce later: compare with what the attempt uses, so that
+        // hostname and port set back to back start one attempt, not two.
+        boolean endpointChanged = ENDPOINT.stream().anyMatch(changed::contains)
+                && (state == SocketState.DISCONNECTED || !endpointSnapshot().equals(activeEndpoint));
         if (endpointChanged) {
             switch (state) {
                 case HOST_LOOKUP:
@@ -928,6 +934,14 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
                 && reconnectTimer == null && endpointValid()) {
             beginConnect(false);
         }
+    }
+
+    private List<Object> endpointSnapshot() {
+        List<Object> snapshot = new ArrayList<>(ENDPOINT.size());
+        for (PropertyDef<?> definition : ENDPOINT) {
+            snapshot.add(props.get(definition));
+        }
+        return snapshot;
     }
 
     private void reportOptionProblem(PropertyDef<?> definition, Exception problem) {

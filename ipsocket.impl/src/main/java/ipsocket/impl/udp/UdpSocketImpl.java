@@ -93,6 +93,9 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private boolean ipv6Channel;
     private long attemptId;
     private boolean attemptIsAutomatic;
+    /** Peer and local end the current channel and virtual connection use (announcements lag). */
+    private List<Object> activePeer;
+    private List<Object> activeLocalEnd;
     private Timer connectTimer;
     private Timer retryTimer;
     private boolean userStopped;
@@ -188,6 +191,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             throw e;
         }
         channel = opened;
+        activeLocalEnd = snapshot(LOCAL_END);
         ipv6Channel = family == StandardProtocolFamily.INET6;
         localEnd = (InetSocketAddress) opened.getLocalAddress();
         updateMemberships();
@@ -295,6 +299,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         }
         long id = ++attemptId;
         attemptIsAutomatic = !explicit;
+        activePeer = snapshot(PEER);
         connectTimer = loop.schedule(getConnectTimeout(), () -> onConnectTimeout(id));
         changeState(SocketState.HOST_LOOKUP);
         if (id != attemptId) {
@@ -985,14 +990,17 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             return;
         }
         SocketState state = getState();
-        if (LOCAL_END.stream().anyMatch(changed::contains) && channel != null) {
+        if (LOCAL_END.stream().anyMatch(changed::contains) && channel != null
+                && !snapshot(LOCAL_END).equals(activeLocalEnd)) {
             // A new local end needs a new channel.
             closeChannel();
             changeState(SocketState.DISCONNECTED);
             autoStart();
             return;
         }
-        if (PEER.stream().anyMatch(changed::contains)) {
+        boolean peerMoved = state == SocketState.CONNECTED || state == SocketState.HOST_LOOKUP
+                || state == SocketState.CONNECTING ? !snapshot(PEER).equals(activePeer) : true;
+        if (PEER.stream().anyMatch(changed::contains) && peerMoved) {
             if (state == SocketState.CONNECTED) {
                 dropVirtualConnection();
             } else if (state == SocketState.HOST_LOOKUP || state == SocketState.CONNECTING) {
@@ -1005,6 +1013,14 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         if (retryTimer == null) {
             autoStart();
         }
+    }
+
+    private List<Object> snapshot(List<PropertyDef<?>> definitions) {
+        List<Object> values = new java.util.ArrayList<>(definitions.size());
+        for (PropertyDef<?> definition : definitions) {
+            values.add(props.get(definition));
+        }
+        return values;
     }
 
     private void reportOptionProblem(PropertyDef<?> definition, Exception problem) {
