@@ -9,10 +9,12 @@ import java.util.Objects;
  * An immutable UDP datagram: a payload with its addressing, after the InCore
  * {@code UdpDatagram} type.
  *
- * <p>On receive, the sender is the peer and the destination is the local, multicast or
- * broadcast address the datagram was sent to. On send, the destination is where it goes (unset:
- * the peer of the socket's virtual connection) and the sender is ignored. Unset addresses are
- * the empty string, unset ports -1.
+ * <p>On receive, the sender is the peer and the destination is the receiving socket's local
+ * address and port. Java does not report the address a datagram was sent to
+ * ({@code IP_PKTINFO}), so a socket bound to the wildcard address reports the wildcard address
+ * also for multicast and broadcast datagrams; bind to a specific address to tell them apart. On
+ * send, the destination is where it goes (unset: the peer of the socket's virtual connection)
+ * and the sender is ignored. Unset addresses are the empty string, unset ports -1.
  *
  * <p>The payload is copied in and out, so a datagram can be shared between threads freely.
  */
@@ -141,8 +143,8 @@ public final class UdpDatagram {
     }
 
     /**
-     * Returns the destination address: where to send, or on receive the local, multicast or
-     * broadcast address the datagram was sent to.
+     * Returns the destination address: where to send, or on receive the receiving socket's
+     * local address (see the class description).
      *
      * @return an IP literal or host name, or the empty string when unset
      */

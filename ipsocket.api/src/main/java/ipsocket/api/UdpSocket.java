@@ -17,6 +17,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * receive queue ({@link #getReceiveQueueLimit()}); when the queue is full, further datagrams
  * are dropped and counted ({@link #getDroppedDatagramCount()}) and a
  * {@link SocketError#TEMPORARY_ERROR} is reported once per overflow episode, never silently.
+ * {@link #getCurrentDatagram()} and {@link SocketListener#datagramReceived} report every
+ * arrival, also one the full queue could not keep, so a listener that only watches the current
+ * datagram never misses one.
  */
 @ProviderType
 public interface UdpSocket extends IpSocket {

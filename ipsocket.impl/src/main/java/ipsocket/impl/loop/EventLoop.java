@@ -38,6 +38,10 @@ public final class EventLoop {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private volatile boolean running = true;
     private long timerSequence;
+    /** True while handlers run inside a selection operation, where the selector cannot select again. */
+    private boolean dispatching;
+    /** A channel was closed while dispatching: flush its deregistration before anything else runs. */
+    private boolean closedWhileDispatching;
 
     EventLoop(String name) {
         try {
@@ -106,6 +110,41 @@ public final class EventLoop {
     }
 
     /**
+     * Closes a registered channel so that its descriptor, and the address it was bound to, are
+     * released now: the JDK closes the descriptor of a registered channel only when the
+     * selector has deregistered its key. Outside a selection this happens at once; when called
+     * from a channel handler, as soon as the handlers of this round have run, before any task
+     * or timer. Call on the loop thread.
+     *
+     * @param key the channel's key, or {@code null} if it is not registered
+     * @param channel the channel to close
+     */
+    public void close(SelectionKey key, SelectableChannel channel) {
+        assert inLoop();
+        if (key != null) {
+            key.cancel();
+        }
+        closeQuietly(channel);
+        if (key == null) {
+            return;
+        }
+        if (dispatching) {
+            closedWhileDispatching = true;
+        } else {
+            flushDeregistrations();
+        }
+    }
+
+    private void flushDeregistrations() {
+        try {
+            // Readiness is level-triggered: what this selection skips is reported again next time.
+            selector.selectNow(ignored -> { });
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot flush closed channels on " + name(), e);
+        }
+    }
+
+    /**
      * Returns the loop's shared direct read buffer, cleared; valid only on the loop thread and
      * only until the caller returns.
      *
@@ -140,10 +179,19 @@ public final class EventLoop {
     private void run() {
         try {
             while (running) {
-                if (tasks.isEmpty()) {
-                    selector.select(this::dispatch, selectTimeoutMillis());
-                } else {
-                    selector.selectNow(this::dispatch);
+                dispatching = true;
+                try {
+                    if (tasks.isEmpty()) {
+                        selector.select(this::dispatch, selectTimeoutMillis());
+                    } else {
+                        selector.selectNow(this::dispatch);
+                    }
+                } finally {
+                    dispatching = false;
+                }
+                if (closedWhileDispatching) {
+                    closedWhileDispatching = false;
+                    flushDeregistrations();
                 }
                 wakeupPending.set(false);
                 runTimers();

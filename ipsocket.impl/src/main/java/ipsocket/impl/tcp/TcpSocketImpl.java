@@ -262,8 +262,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     private void onConnected(long id, SocketChannel winner, SelectionKey winnerKey) {
         if (id != attemptId) {
-            winnerKey.cancel();
-            closeQuietly(winner);
+            loop.close(winnerKey, winner);
             return;
         }
         connector = null;
@@ -277,6 +276,17 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
             peerEnd = (InetSocketAddress) winner.getRemoteAddress();
         } catch (IOException e) {
             onConnectionError(e);
+            return;
+        }
+        if (localEnd.equals(peerEnd)) {
+            // TCP simultaneous open: with nothing listening, a connect from an ephemeral port
+            // equal to the target port reaches itself. That is no peer; it would also keep the
+            // port from the server that should come back on it.
+            InetSocketAddress self = peerEnd;
+            connector = null;
+            closeChannel();
+            failConnect(SocketError.CONNECTION_REFUSED_ERROR, "Connection refused: socket '" + getObjectId()
+                    + "' reached itself at " + self + " (nothing listens on " + endpoint() + ")");
             return;
         }
         connectedAtNanos = System.nanoTime();
@@ -442,10 +452,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     private void closeChannel() {
         if (channel != null) {
-            if (key != null) {
-                key.cancel();
-            }
-            closeQuietly(channel);
+            loop.close(key, channel);
             channel = null;
             key = null;
         }
@@ -1106,13 +1113,5 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private static String describe(SocketError error) {
         String name = error.seedName().replaceAll("([a-z])([A-Z])", "$1 $2");
         return name.endsWith(" Error") ? name.substring(0, name.length() - 6) : name;
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // the descriptor is released either way
-        }
     }
 }

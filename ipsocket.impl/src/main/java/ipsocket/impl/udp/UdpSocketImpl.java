@@ -372,6 +372,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         }
         cancelConnectTimer();
         peerEnd = target;
+        dropQueuedFromOthers(target);
         try {
             localEnd = (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
@@ -510,14 +511,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private void closeChannel() {
         if (channel != null) {
             memberships.clear(); // closing the channel drops its memberships
-            if (key != null) {
-                key.cancel();
-            }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the descriptor is released either way
-            }
+            loop.close(key, channel);
             channel = null;
             key = null;
         }
@@ -632,6 +626,18 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private static boolean endsWithLineFeed(UdpDatagram datagram) {
         ByteBuffer payload = datagram.getPayloadBuffer();
         return payload.limit() > 0 && payload.get(payload.limit() - 1) == '\n';
+    }
+
+    /** A connected socket reads its peer's datagrams only, also those queued before connecting. */
+    private void dropQueuedFromOthers(InetSocketAddress peer) {
+        synchronized (receiveLock) {
+            received.removeIf(datagram -> datagram.getSenderPort() != peer.getPort()
+                    || !sameAddress(datagram.getSenderAddress(), peer.getAddress()));
+        }
+    }
+
+    private static boolean sameAddress(String literal, InetAddress address) {
+        return IpLiterals.parse(literal).map(parsed -> parsed.equals(address)).orElse(false);
     }
 
     @Override
@@ -1107,6 +1113,44 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     @Override
     public void setBroadcast(boolean broadcast) {
         set(SocketProperties.BROADCAST, broadcast);
+    }
+
+    /**
+     * Reads an option from the live OS socket, for tests and diagnostics.
+     *
+     * @param <T> the option type
+     * @param option the option
+     * @return the value the OS reports
+     * @throws IllegalStateException if the socket has no channel or the loop does not answer
+     */
+    <T> T osOption(java.net.SocketOption<T> option) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        Runnable query = () -> {
+            try {
+                if (channel == null) {
+                    throw new IllegalStateException("socket '" + getObjectId() + "' is not bound");
+                }
+                result.complete(channel.getOption(option));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        };
+        if (loop.inLoop()) {
+            query.run();
+        } else {
+            loop.execute(query);
+        }
+        try {
+            return result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot read " + option.name() + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("The event loop did not answer within 5 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
     }
 
     /**
