@@ -1,0 +1,264 @@
+package ipsocket.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real gateway, as a user does ({@code ./gateway --no-shell --conf --deploy --events}),
+ * from the exported jar in its own JVM: configuration files dropped, changed and deleted drive
+ * a socket against a loopback peer, the events file records it, a bundle dropped in the deploy
+ * folder starts, and SIGTERM closes the socket gracefully (every accepted byte arrives) and
+ * ends the process with status 0.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GatewayProcessIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** The periodic writer's text: a line of 1000 characters, so torn writes would show. */
+    private static final String LINE = "x".repeat(999) + "\n";
+
+    @TempDir
+    Path work;
+
+    private Path conf;
+    private Path deploy;
+    private Path events;
+    private Path log;
+    private Process gateway;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void directories() throws IOException {
+        conf = Files.createDirectories(work.resolve("conf"));
+        deploy = Files.createDirectories(work.resolve("deploy"));
+        events = work.resolve("events.jsonl");
+        log = work.resolve("gateway.log");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void configurationFilesDriveSocketsAndSigtermClosesGracefully() throws Exception {
+        Peer first = peer();
+        Peer second = peer();
+        Path marker = work.resolve("marker.txt");
+        start(marker);
+
+        // Drop: the socket is created and connects.
+        writeConfig("ipsocket.TcpSocket-it.cfg", "objectId = it\nhostname = 127.0.0.1\nport = " + first.port() + "\n");
+        Socket firstConnection = first.accepted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        awaitEvent("ipsocket/TcpSocket/CONNECTED", "it");
+        assertEquals(1, countEvents("ipsocket/TcpSocket/CONNECTED", "it"));
+
+        // Change: a new port reconnects to the second peer; the first sees a graceful close.
+        writeConfig("ipsocket.TcpSocket-it.cfg", "objectId = it\nhostname = 127.0.0.1\nport = " + second.port() + "\n");
+        Socket secondConnection = second.accepted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(-1, firstConnection.getInputStream().read(), "the old connection is closed with FIN");
+        await(() -> countEvents("ipsocket/TcpSocket/CONNECTED", "it") == 2, "a second CONNECTED event");
+
+        // Write through the gateway: a periodic writer sends 1000-byte lines to the socket.
+        writeConfig("ipsocket.PeriodicWriter-it.cfg", "objectId = it\nkind = TcpSocket\ntext = " + LINE.trim()
+                + "\\n\nintervalMillis = 100\n");
+        CompletableFuture<byte[]> received = readUntilEof(secondConnection);
+        await(() -> countEvents("ipsocket/TcpSocket/WRITE", "it") >= 3, "three WRITE events");
+
+        // Hot deployment: a bundle dropped into the deploy folder is installed and started.
+        writeMarkerBundle(deploy.resolve("marker.jar"));
+        await(() -> Files.exists(marker), "the hot-deployed bundle to start");
+
+        // SIGTERM: graceful close of every socket, every accepted byte delivered, status 0.
+        gateway.toHandle().descendants().forEach(ProcessHandle::destroy); // the JVM gets SIGTERM
+        gateway.destroy(); // and the script too, as a service manager would
+        assertTrue(gateway.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the gateway ends after SIGTERM");
+        assertEquals(0, gateway.exitValue(), "exit status; log:\n" + Files.readString(log));
+        byte[] bytes = received.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(bytes.length >= 3 * LINE.length(), "received " + bytes.length + " bytes");
+        assertEquals(0, bytes.length % LINE.length(), "only whole lines arrive: " + bytes.length + " bytes");
+        assertEquals(LINE.repeat(bytes.length / LINE.length()), new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void deletingTheConfigurationClosesTheSocket() throws Exception {
+        Peer peer = peer();
+        start(work.resolve("unused-marker"));
+        Path config = writeConfig("ipsocket.TcpSocket-gone.cfg",
+                "objectId = gone\nhostname = 127.0.0.1\nport = " + peer.port() + "\n");
+        Socket connection = peer.accepted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        awaitEvent("ipsocket/TcpSocket/CONNECTED", "gone");
+        Files.delete(config);
+        awaitEvent("ipsocket/TcpSocket/DISCONNECTED", "gone");
+        connection.setSoTimeout((int) DEADLINE.toMillis());
+        assertEquals(-1, connection.getInputStream().read(), "the peer sees the close");
+    }
+
+    private void start(Path marker) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("bash", System.getProperty("ipsocket.gateway.script"),
+                "--no-shell", "--conf", conf.toString(), "--deploy", deploy.toString(), "--events", events.toString());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -Dipsocket.test.marker=" + marker);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        gateway = builder.start();
+    }
+
+    private Path writeConfig(String name, String content) throws IOException {
+        // Write beside, then move: FileInstall never sees a half-written file.
+        Path temporary = work.resolve(name + ".tmp");
+        Files.writeString(temporary, content);
+        return Files.move(temporary, conf.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void awaitEvent(String topic, String objectId) {
+        await(() -> countEvents(topic, objectId) > 0, topic + " for " + objectId);
+    }
+
+    private long countEvents(String topic, String objectId) {
+        if (!Files.exists(events)) {
+            return 0;
+        }
+        try {
+            return Files.readAllLines(events).stream().filter(line -> !line.isBlank()).map(line -> {
+                JsonObject event = JsonParser.parseString(line).getAsJsonObject();
+                assertTrue(event.has("topic"), "every line has a topic: " + line);
+                return event;
+            }).filter(event -> event.get("topic").getAsString().equals(topic)
+                    && event.has("objectId") && event.get("objectId").getAsString().equals(objectId)).count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!gateway.isAlive()) {
+                fail("the gateway ended while waiting for " + what + "; log:\n" + readLog());
+            }
+            if (System.nanoTime() > deadline) {
+                fail("no " + what + " within " + DEADLINE + "; log:\n" + readLog());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    private String readLog() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** A loopback server accepting one connection on its own thread. */
+    private final class Peer {
+        final ServerSocket server;
+        final CompletableFuture<Socket> accepted = new CompletableFuture<>();
+
+        Peer() throws IOException {
+            server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+            closeables.add(server);
+            Thread acceptor = new Thread(() -> {
+                try {
+                    Socket socket = server.accept();
+                    closeables.add(socket);
+                    accepted.complete(socket);
+                } catch (IOException e) {
+                    accepted.completeExceptionally(e);
+                }
+            }, "gateway-it-peer-" + server.getLocalPort());
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+    }
+
+    private Peer peer() throws IOException {
+        return new Peer();
+    }
+
+    private static CompletableFuture<byte[]> readUntilEof(Socket socket) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try (InputStream in = socket.getInputStream()) {
+                int count;
+                while ((count = in.read(buffer)) >= 0) {
+                    all.write(buffer, 0, count);
+                }
+                result.complete(all.toByteArray());
+            } catch (SocketException e) {
+                result.completeExceptionally(new AssertionError("the connection was reset, not closed: " + e, e));
+            } catch (IOException e) {
+                result.completeExceptionally(e);
+            }
+        }, "gateway-it-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return result;
+    }
+
+    /** Writes a bundle holding {@link MarkerActivator}, taken from this module's test classes. */
+    private static void writeMarkerBundle(Path target) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "ipsocket.test.marker");
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Bundle-Activator", MarkerActivator.class.getName());
+        main.putValue("Import-Package", "org.osgi.framework");
+        String entry = MarkerActivator.class.getName().replace('.', '/') + ".class";
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try (OutputStream file = Files.newOutputStream(temporary);
+                JarOutputStream jar = new JarOutputStream(file, manifest);
+                InputStream classFile = MarkerActivator.class.getClassLoader().getResourceAsStream(entry)) {
+            jar.putNextEntry(new JarEntry(entry));
+            classFile.transferTo(jar);
+            jar.closeEntry();
+        }
+        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,321 @@
+package ipsocket.shell;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import ipsocket.api.IpSocket;
+import ipsocket.api.SocketConfig;
+import ipsocket.api.SocketPids;
+import ipsocket.api.TcpSocket;
+import ipsocket.api.UdpSocket;
+
+/**
+ * Gogo commands in scope {@code ipsocket}: list, inspect and drive the sockets of the gateway,
+ * and create or delete socket configurations. Each command returns its output as text.
+ */
+@Component(service = SocketCommands.class, property = {
+    "osgi.command.scope=ipsocket",
+    "osgi.command.function=list",
+    "osgi.command.function=info",
+    "osgi.command.function=connect",
+    "osgi.command.function=disconnect",
+    "osgi.command.function=write",
+    "osgi.command.function=read",
+    "osgi.command.function=readline",
+    "osgi.command.function=create",
+    "osgi.command.function=delete",
+    "osgi.command.function=shutdown"})
+public class SocketCommands {
+    private final List<IpSocket> sockets = new CopyOnWriteArrayList<>();
+    private final ConfigurationAdmin configurationAdmin;
+    private final BundleContext context;
+
+    /**
+     * Creates the commands.
+     *
+     * @param configurationAdmin to create and delete socket configurations
+     * @param context the bundle context, to stop the framework on {@code shutdown}
+     */
+    @Activate
+    public SocketCommands(@Reference(name = "configurationAdmin") ConfigurationAdmin configurationAdmin,
+            BundleContext context) {
+        this.configurationAdmin = configurationAdmin;
+        this.context = context;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSocket(IpSocket socket) {
+        sockets.add(socket);
+    }
+
+    void removeSocket(IpSocket socket) {
+        sockets.remove(socket);
+    }
+
+    /**
+     * Lists every socket with its state, error and byte counters.
+     *
+     * @return one line per socket
+     */
+    @Descriptor("list every socket with its state, endpoint, last error and byte counters")
+    public String list() {
+        List<IpSocket> sorted = new ArrayList<>(sockets);
+        sorted.sort(Comparator.comparing(IpSocket::getObjectId));
+        StringBuilder out = new StringBuilder(String.format("%-20s %-4s %-12s %-28s %-30s %10s %10s%n",
+                "NAME", "TYPE", "STATE", "ENDPOINT", "ERROR", "RECEIVED", "SENT"));
+        for (IpSocket socket : sorted) {
+            out.append(String.format("%-20s %-4s %-12s %-28s %-30s %10d %10d%n", socket.getObjectId(), type(socket),
+                    socket.getState().seedName(), endpoint(socket), socket.getError().seedName(),
+                    socket.getBytesReceived(), socket.getBytesSent()));
+        }
+        if (sorted.isEmpty()) {
+            out.append("(no sockets: create one with ipsocket:create)\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * Shows everything about one socket.
+     *
+     * @param name the socket's object id
+     * @return the socket's state, addresses, counters and properties
+     */
+    @Descriptor("show the state, addresses, counters and every property of a socket")
+    public String info(@Descriptor("the socket's objectId") String name) {
+        IpSocket socket = require(name);
+        StringBuilder out = new StringBuilder();
+        line(out, "objectId", socket.getObjectId());
+        line(out, "type", type(socket));
+        line(out, "state", socket.getState().seedName());
+        line(out, "error", socket.getError().seedName() + " (" + socket.getError().value() + ")");
+        line(out, "errorString", socket.getErrorString());
+        line(out, "local", socket.getLocalAddress() + ":" + socket.getLocalPort());
+        line(out, "peer", socket.getPeerAddress() + ":" + socket.getPeerPort());
+        line(out, "bytesAvailable", socket.getBytesAvailable());
+        line(out, "bytesToWrite", socket.getBytesToWrite());
+        line(out, "bytesReceived", socket.getBytesReceived());
+        line(out, "bytesSent", socket.getBytesSent());
+        for (Map.Entry<String, Object> property : socket.serializeProperties().entrySet()) {
+            Object value = property.getValue();
+            line(out, property.getKey(), value instanceof String[] ? String.join(",", (String[]) value) : value);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Connects a socket (or makes a UDP socket's virtual connection).
+     *
+     * @param name the socket's object id
+     * @return what was done
+     */
+    @Descriptor("connect a socket to its hostname and port")
+    public String connect(@Descriptor("the socket's objectId") String name) {
+        require(name).connectToHost();
+        return "connecting " + name;
+    }
+
+    /**
+     * Disconnects a socket gracefully; automatic reconnecting pauses until {@code connect}.
+     *
+     * @param name the socket's object id
+     * @return what was done
+     */
+    @Descriptor("disconnect a socket gracefully (pending bytes are sent first)")
+    public String disconnect(@Descriptor("the socket's objectId") String name) {
+        require(name).disconnectFromHost();
+        return "disconnecting " + name;
+    }
+
+    /**
+     * Writes text, UTF-8 encoded; {@code \n}, {@code \r}, {@code \t} and {@code \\} are
+     * translated.
+     *
+     * @param name the socket's object id
+     * @param text the words to write, joined by single spaces
+     * @return how many bytes were accepted
+     */
+    @Descriptor("write text to a socket (UTF-8; \\n, \\r, \\t and \\\\ are translated)")
+    public String write(@Descriptor("the socket's objectId") String name,
+            @Descriptor("the text to write") String... text) {
+        String joined = unescape(String.join(" ", text));
+        long accepted = require(name).write(joined);
+        if (accepted < 0) {
+            IpSocket socket = require(name);
+            return "write refused: " + socket.getState().seedName() + ", " + socket.getDeviceErrorString();
+        }
+        return accepted + " bytes accepted";
+    }
+
+    /**
+     * Reads everything buffered, as text.
+     *
+     * @param name the socket's object id
+     * @return the text, or a note that nothing is buffered
+     */
+    @Descriptor("read everything buffered on a socket, as UTF-8 text")
+    public String read(@Descriptor("the socket's objectId") String name) {
+        byte[] bytes = require(name).readAll();
+        return bytes.length == 0 ? "(nothing buffered)" : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads one line.
+     *
+     * @param name the socket's object id
+     * @return the line, or a note that no line is buffered
+     */
+    @Descriptor("read one line from a socket")
+    public String readline(@Descriptor("the socket's objectId") String name) {
+        IpSocket socket = require(name);
+        return socket.canReadLine() ? socket.readLine() : "(no complete line buffered)";
+    }
+
+    /**
+     * Creates (or replaces) a socket configuration, as a {@code .cfg} file would.
+     *
+     * @param kind {@code tcp} or {@code udp}
+     * @param name the socket's name, used as objectId and configuration name
+     * @param settings {@code key=value} pairs with the configuration keys
+     * @return the configuration's PID
+     * @throws IOException if ConfigAdmin fails
+     */
+    @Descriptor("create or replace a socket configuration, e.g. create tcp plc1 hostname=127.0.0.1 port=502")
+    public String create(@Descriptor("tcp or udp") String kind, @Descriptor("the socket's objectId") String name,
+            @Descriptor("key=value settings (hostname, port, protocol, autoConnect, ...)") String... settings)
+            throws IOException {
+        String factoryPid = factoryPid(kind);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        for (String setting : settings) {
+            int equals = setting.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("'" + setting + "' is not key=value");
+            }
+            properties.put(setting.substring(0, equals).trim(), setting.substring(equals + 1).trim());
+        }
+        properties.put(SocketConfig.OBJECT_ID, name);
+        Configuration configuration = configurationAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        configuration.update(properties);
+        return "configured " + configuration.getPid();
+    }
+
+    /**
+     * Deletes the configuration of a socket, which closes it gracefully.
+     *
+     * @param name the socket's object id
+     * @return what was deleted
+     * @throws IOException if ConfigAdmin fails
+     * @throws InvalidSyntaxException never for a valid name
+     */
+    @Descriptor("delete a socket's configuration; the socket closes gracefully")
+    public String delete(@Descriptor("the socket's objectId") String name) throws IOException, InvalidSyntaxException {
+        List<String> deleted = new ArrayList<>();
+        for (String factoryPid : List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET)) {
+            Configuration[] found = configurationAdmin.listConfigurations("(&(service.factoryPid=" + factoryPid
+                    + ")(|(objectId=" + escape(name) + ")(service.pid=" + escape(factoryPid + "~" + name) + ")))");
+            for (Configuration configuration : found == null ? new Configuration[0] : found) {
+                deleted.add(configuration.getPid());
+                configuration.delete();
+            }
+        }
+        if (deleted.isEmpty()) {
+            throw new IllegalArgumentException("no socket configuration named '" + name + "'");
+        }
+        return "deleted " + String.join(", ", deleted);
+    }
+
+    /**
+     * Stops the gateway: every socket closes gracefully, then the process exits with status 0.
+     *
+     * @return what was done
+     * @throws BundleException if the framework cannot be stopped
+     */
+    @Descriptor("stop the gateway: close every socket gracefully and exit")
+    public String shutdown() throws BundleException {
+        OrderlyExit.stopFramework(context);
+        return "stopping the gateway";
+    }
+
+    private IpSocket require(String name) {
+        for (IpSocket socket : sockets) {
+            if (socket.getObjectId().equals(name)) {
+                return socket;
+            }
+        }
+        throw new IllegalArgumentException("no socket named '" + name + "' (see ipsocket:list)");
+    }
+
+    private static String factoryPid(String kind) {
+        switch (kind.toLowerCase(java.util.Locale.ROOT)) {
+            case "tcp":
+                return SocketPids.TCP_SOCKET;
+            case "udp":
+                return SocketPids.UDP_SOCKET;
+            default:
+                throw new IllegalArgumentException("kind must be tcp or udp, not '" + kind + "'");
+        }
+    }
+
+    private static String type(IpSocket socket) {
+        return socket instanceof TcpSocket ? "TCP" : socket instanceof UdpSocket ? "UDP" : "?";
+    }
+
+    private static String endpoint(IpSocket socket) {
+        String host = socket.getHostname();
+        return host.isEmpty() ? "-" : socket.getNameArgument();
+    }
+
+    private static void line(StringBuilder out, String key, Object value) {
+        out.append(String.format("%-20s %s%n", key, value));
+    }
+
+    static String unescape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                char next = text.charAt(++i);
+                switch (next) {
+                    case 'n':
+                        out.append('\n');
+                        break;
+                    case 'r':
+                        out.append('\r');
+                        break;
+                    case 't':
+                        out.append('\t');
+                        break;
+                    default:
+                        out.append(next);
+                        break;
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String escape(String filterValue) {
+        return filterValue.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
+    }
+}
