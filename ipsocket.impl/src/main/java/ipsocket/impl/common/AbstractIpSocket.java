@@ -1,16 +1,23 @@
 package ipsocket.impl.common;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.NetworkProtocol;
@@ -40,6 +47,11 @@ public abstract class AbstractIpSocket implements IpSocket {
     private volatile String errorString = "";
     private volatile String deviceErrorString = "";
     private volatile DataTap dataTap;
+    private final Executor resolver;
+    private volatile InetSocketAddress localEnd;
+    private volatile InetSocketAddress peerEnd;
+    private volatile long bytesReceived;
+    private volatile long bytesSent;
 
     /** Receives a copy of every arrival, for the {@code DATA_RECEIVED} event. */
     public interface DataTap {
@@ -52,8 +64,9 @@ public abstract class AbstractIpSocket implements IpSocket {
         void dataReceived(AbstractIpSocket socket, byte[] data);
     }
 
-    protected AbstractIpSocket(EventLoop loop, String objectId, PropertyValues props) {
+    protected AbstractIpSocket(EventLoop loop, Executor resolver, String objectId, PropertyValues props) {
         this.loop = Objects.requireNonNull(loop, "loop");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.objectId = Objects.requireNonNull(objectId, "objectId");
         this.props = props;
         this.listeners = new ListenerSupport(this);
@@ -175,6 +188,177 @@ public abstract class AbstractIpSocket implements IpSocket {
     protected final boolean endpointValid() {
         int port = getPort();
         return !getHostname().isEmpty() && port >= 1 && port <= 65535;
+    }
+
+    // ---- shared plumbing (loop thread unless said otherwise) ---------------------------
+
+    /**
+     * Resolves a host for a protocol and hands the outcome to {@code onLoop} on the loop
+     * thread: at once for an IP literal, after a lookup on the resolver threads otherwise.
+     *
+     * @param host the host name or literal
+     * @param protocol which address families to keep
+     * @param onLoop receives the addresses in connection order, or the failure
+     */
+    protected final void lookUp(String host, NetworkProtocol protocol,
+            BiConsumer<List<InetAddress>, Exception> onLoop) {
+        if (!HostResolver.needsLookup(host)) {
+            try {
+                onLoop.accept(HostResolver.resolve(host, protocol), null);
+            } catch (IOException e) {
+                onLoop.accept(null, e);
+            }
+            return;
+        }
+        try {
+            resolver.execute(() -> {
+                List<InetAddress> addresses = null;
+                Exception failure = null;
+                try {
+                    addresses = HostResolver.resolve(host, protocol);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+                List<InetAddress> result = addresses;
+                Exception error = failure;
+                loop.execute(() -> onLoop.accept(result, error));
+            });
+        } catch (RejectedExecutionException e) {
+            onLoop.accept(null, new IOException("the resolver is shut down", e));
+        }
+    }
+
+    /**
+     * Runs a query on the loop thread and waits up to 5 s for its answer; for tests and
+     * diagnostics, callable from any thread.
+     *
+     * @param <T> the answer type
+     * @param query what to ask
+     * @return the answer
+     * @throws IllegalStateException if the query fails or the loop does not answer
+     */
+    protected final <T> T askLoop(Callable<T> query) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                result.complete(query.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        };
+        if (loop.inLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+        try {
+            return result.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The event loop did not answer within 5 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    /**
+     * Records the local and remote end of the open channel ({@code null} when closed).
+     *
+     * @param local the local end
+     * @param peer the connected peer, or {@code null}
+     */
+    protected final void setEnds(InetSocketAddress local, InetSocketAddress peer) {
+        this.localEnd = local;
+        this.peerEnd = peer;
+    }
+
+    /**
+     * Returns the connected peer.
+     *
+     * @return the peer, or {@code null} when not connected
+     */
+    protected final InetSocketAddress peerEnd() {
+        return peerEnd;
+    }
+
+    /**
+     * Returns the local end of the open channel.
+     *
+     * @return the local end, or {@code null} when closed
+     */
+    protected final InetSocketAddress localEnd() {
+        return localEnd;
+    }
+
+    /**
+     * Counts received bytes; call on the loop thread.
+     *
+     * @param count the bytes just received
+     */
+    protected final void countReceived(long count) {
+        bytesReceived += count;
+    }
+
+    /**
+     * Counts sent bytes; call on the loop thread.
+     *
+     * @param count the bytes just sent
+     */
+    protected final void countSent(long count) {
+        bytesSent += count;
+    }
+
+    @Override
+    public String getLocalAddress() {
+        InetSocketAddress local = localEnd;
+        return local != null ? local.getAddress().getHostAddress() : props.get(SocketProperties.LOCAL_ADDRESS);
+    }
+
+    @Override
+    public int getLocalPort() {
+        InetSocketAddress local = localEnd;
+        return local != null ? local.getPort() : props.get(SocketProperties.LOCAL_PORT);
+    }
+
+    @Override
+    public String getPeerAddress() {
+        InetSocketAddress peer = peerEnd;
+        return peer != null ? peer.getAddress().getHostAddress() : "";
+    }
+
+    @Override
+    public int getPeerPort() {
+        InetSocketAddress peer = peerEnd;
+        return peer != null ? peer.getPort() : 0;
+    }
+
+    @Override
+    public long getBytesReceived() {
+        return bytesReceived;
+    }
+
+    @Override
+    public long getBytesSent() {
+        return bytesSent;
+    }
+
+    /**
+     * Returns the local bind address the configuration asks for.
+     *
+     * @return the address with the configured port; the wildcard address when none is set
+     * @throws IOException if the configured local address is not an IP literal
+     */
+    protected final InetSocketAddress configuredLocalEnd() throws IOException {
+        String address = props.get(SocketProperties.LOCAL_ADDRESS);
+        int port = props.get(SocketProperties.LOCAL_PORT);
+        if (address.isEmpty()) {
+            return new InetSocketAddress(port);
+        }
+        InetAddress literal = IpLiterals.parse(address).orElseThrow(() -> new IOException(
+                "Cannot assign requested address: localAddress '" + address + "' is not an IP literal"));
+        return new InetSocketAddress(literal, port);
     }
 
     // ---- properties ----------------------------------------------------------------------
@@ -616,19 +800,19 @@ public abstract class AbstractIpSocket implements IpSocket {
      */
     public final boolean disposeGracefully(long timeoutMillis) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
+        // Done once disconnected() has been delivered, so every listener (the event bridge too)
+        // has seen the close; or at once when the close needed no signal (nothing was open).
         SocketListener watcher = new SocketListener() {
             @Override
-            public void stateChanged(IpSocket socket, SocketState newState) {
-                if (newState == SocketState.DISCONNECTED) {
-                    closed.complete(null);
-                }
+            public void disconnected(IpSocket socket) {
+                closed.complete(null);
             }
         };
         listeners.add(watcher);
         disconnectFromHost();
         loop.execute(() -> {
             if (state == SocketState.DISCONNECTED) {
-                closed.complete(null);
+                closed.complete(null); // runs after the close task and the signals it fired
             }
         });
         boolean graceful = false;

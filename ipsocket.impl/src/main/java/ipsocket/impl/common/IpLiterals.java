@@ -35,6 +35,21 @@ public final class IpLiterals {
     }
 
     /**
+     * Checks that a text is an IP literal, for local addresses to bind to.
+     *
+     * @param text the address
+     * @return the text, unchanged
+     * @throws IllegalArgumentException if it is no IP literal
+     */
+    public static String requireLiteral(String text) {
+        if (parse(text).isEmpty()) {
+            throw new IllegalArgumentException("localAddress '" + text
+                    + "' is not an IP literal such as 127.0.0.1 or ::1 (host names are not looked up for binding)");
+        }
+        return text;
+    }
+
+    /**
      * Checks that a text is a multicast group literal.
      *
      * @param text the group

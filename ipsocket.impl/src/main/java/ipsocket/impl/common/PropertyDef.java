@@ -86,6 +86,15 @@ public final class PropertyDef<T> {
         });
     }
 
+    /** Text that is empty or passes {@code check}, which throws with a message when it does not. */
+    static PropertyDef<String> checkedText(String name, String defaultValue, Function<String, String> check) {
+        PropertyDef<String> plain = text(name, defaultValue);
+        return new PropertyDef<>(name, String.class, defaultValue, raw -> {
+            String value = plain.converter.apply(raw);
+            return value.isEmpty() ? value : check.apply(value);
+        });
+    }
+
     static PropertyDef<Boolean> flag(String name, boolean defaultValue) {
         return new PropertyDef<>(name, Boolean.class, defaultValue, raw -> {
             if (raw instanceof Boolean) {

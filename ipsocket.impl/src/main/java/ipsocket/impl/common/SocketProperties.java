@@ -32,7 +32,8 @@ public final class SocketProperties {
             PropertyDef.integer(SocketConfig.SEND_BUFFER_SIZE, 0, 0, Integer.MAX_VALUE, null);
     public static final PropertyDef<Integer> TYPE_OF_SERVICE =
             PropertyDef.integer(SocketConfig.TYPE_OF_SERVICE, 0, 0, 255, null);
-    public static final PropertyDef<String> LOCAL_ADDRESS = PropertyDef.text(SocketConfig.LOCAL_ADDRESS, "");
+    public static final PropertyDef<String> LOCAL_ADDRESS =
+            PropertyDef.checkedText(SocketConfig.LOCAL_ADDRESS, "", IpLiterals::requireLiteral);
     public static final PropertyDef<Integer> LOCAL_PORT =
             PropertyDef.integer(SocketConfig.LOCAL_PORT, 0, 0, 65535, null);
     public static final PropertyDef<Integer> CONNECT_TIMEOUT =

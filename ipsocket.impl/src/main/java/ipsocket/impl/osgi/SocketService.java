@@ -132,15 +132,26 @@ final class SocketService {
     }
 
     private void apply(Map<String, Object> properties) {
+        Object objectId = properties.get(SocketConfig.OBJECT_ID);
+        if (objectId != null && !(objectId instanceof String)) {
+            report(SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, "objectId " + objectId + " is a "
+                    + objectId.getClass().getSimpleName() + ", not text: the socket is named '"
+                    + socket.getObjectId() + "'");
+        }
         List<ConfigurationProblem> problems = socket.applyConfiguration(properties);
+        boolean endpointReported = false;
         for (ConfigurationProblem problem : problems) {
             report(errorFor(problem.property()), problem.message());
+            endpointReported |= problem.property() == SocketProperties.HOSTNAME
+                    || problem.property() == SocketProperties.PORT;
         }
-        checkEndpoint(properties);
+        if (!endpointReported) {
+            checkEndpoint();
+        }
     }
 
     /** Reports a missing or bad endpoint once, when the configuration is applied. */
-    private void checkEndpoint(Map<String, Object> properties) {
+    private void checkEndpoint() {
         String hostname = socket.getHostname();
         int port = socket.getPort();
         boolean portSet = port != -1;

@@ -16,21 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.TcpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.common.Backoff;
-import ipsocket.impl.common.HostResolver;
-import ipsocket.impl.common.IpLiterals;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketErrors;
@@ -38,7 +31,6 @@ import ipsocket.impl.common.SocketProperties;
 import ipsocket.impl.io.ReadBuffer;
 import ipsocket.impl.io.WriteBuffer;
 import ipsocket.impl.loop.ChannelHandler;
-import ipsocket.impl.loop.EventLoop;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.loop.Timer;
 
@@ -59,8 +51,6 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
             SocketProperties.PORT, SocketProperties.PROTOCOL, SocketProperties.LOCAL_ADDRESS,
             SocketProperties.LOCAL_PORT);
 
-    private final EventLoopGroup group;
-
     // Read side, guarded by readLock.
     private final Object readLock = new Object();
     private final ReadBuffer readBuffer = new ReadBuffer();
@@ -74,10 +64,6 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::runScheduledFlush;
 
-    private volatile long bytesReceived;
-    private volatile long bytesSent;
-    private volatile InetSocketAddress localEnd;
-    private volatile InetSocketAddress peerEnd;
 
     // Loop-thread state.
     private final Backoff backoff = new Backoff();
@@ -106,8 +92,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @param objectId the socket's name
      */
     public TcpSocketImpl(EventLoopGroup group, String objectId) {
-        super(group.next(), objectId, new PropertyValues(SocketProperties.TCP));
-        this.group = group;
+        super(group.next(), group.resolver(), objectId, new PropertyValues(SocketProperties.TCP));
     }
 
     // ---- connecting ---------------------------------------------------------------------
@@ -166,37 +151,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (id != attemptId) {
             return; // a listener aborted
         }
-        String host = getHostname();
-        NetworkProtocol protocol = getProtocol();
-        if (!HostResolver.needsLookup(host)) {
-            resolveOnLoop(id, host, protocol);
-            return;
-        }
-        try {
-            group.resolver().execute(() -> {
-                List<InetAddress> addresses = null;
-                Exception failure = null;
-                try {
-                    addresses = HostResolver.resolve(host, protocol);
-                } catch (IOException | RuntimeException e) {
-                    failure = e;
-                }
-                List<InetAddress> result = addresses;
-                Exception error = failure;
-                loop.execute(() -> onResolved(id, result, error));
-            });
-        } catch (RejectedExecutionException e) {
-            failConnect(SocketError.SOCKET_RESOURCE_ERROR, "Cannot look up " + host + " for socket '"
-                    + getObjectId() + "': the resolver is shut down");
-        }
-    }
-
-    private void resolveOnLoop(long id, String host, NetworkProtocol protocol) {
-        try {
-            onResolved(id, HostResolver.resolve(host, protocol), null);
-        } catch (IOException e) {
-            onResolved(id, null, e);
-        }
+        lookUp(getHostname(), getProtocol(), (addresses, failure) -> onResolved(id, addresses, failure));
     }
 
     private void onResolved(long id, List<InetAddress> addresses, Exception failure) {
@@ -250,14 +205,9 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     private InetSocketAddress localBindAddress() throws IOException {
-        String address = props.get(SocketProperties.LOCAL_ADDRESS);
-        int port = props.get(SocketProperties.LOCAL_PORT);
-        if (address.isEmpty()) {
-            return port == 0 ? null : new InetSocketAddress(port);
-        }
-        InetAddress literal = IpLiterals.parse(address).orElseThrow(() -> new IOException(
-                "Cannot assign requested address: localAddress '" + address + "' is not an IP literal"));
-        return new InetSocketAddress(literal, port);
+        boolean anyLocal = props.get(SocketProperties.LOCAL_ADDRESS).isEmpty()
+                && props.get(SocketProperties.LOCAL_PORT) == 0;
+        return anyLocal ? null : configuredLocalEnd();
     }
 
     private void onConnected(long id, SocketChannel winner, SelectionKey winnerKey) {
@@ -272,17 +222,16 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         key.attach(connection);
         key.interestOps(SelectionKey.OP_READ);
         try {
-            localEnd = (InetSocketAddress) winner.getLocalAddress();
-            peerEnd = (InetSocketAddress) winner.getRemoteAddress();
+            setEnds((InetSocketAddress) winner.getLocalAddress(), (InetSocketAddress) winner.getRemoteAddress());
         } catch (IOException e) {
             onConnectionError(e);
             return;
         }
-        if (localEnd.equals(peerEnd)) {
+        if (localEnd().equals(peerEnd())) {
             // TCP simultaneous open: with nothing listening, a connect from an ephemeral port
             // equal to the target port reaches itself. That is no peer; it would also keep the
             // port from the server that should come back on it.
-            InetSocketAddress self = peerEnd;
+            InetSocketAddress self = peerEnd();
             connector = null;
             closeChannel();
             failConnect(SocketError.CONNECTION_REFUSED_ERROR, "Connection refused: socket '" + getObjectId()
@@ -468,8 +417,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
             }
             connectedAtNanos = 0;
         }
-        localEnd = null;
-        peerEnd = null;
+        setEnds(null, null);
         readPaused.set(false);
     }
 
@@ -549,7 +497,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         }
         long id = attemptId;
         if (received > 0) {
-            bytesReceived += received;
+            countReceived(received);
             announceArrival(newline);
         }
         if (id != attemptId || channel != source) {
@@ -667,7 +615,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
             key.interestOps(wanted);
         }
         if (written > 0) {
-            bytesSent += written;
+            countSent(written);
             listeners.fire(listener -> listener.bytesWritten(this, written));
             if (channel != target) {
                 return;
@@ -963,34 +911,10 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         throw new IllegalArgumentException("A TCP socket cannot be Bound: use connectToHost()");
     }
 
-    @Override
-    public String getLocalAddress() {
-        InetSocketAddress local = localEnd;
-        return local != null ? local.getAddress().getHostAddress() : props.get(SocketProperties.LOCAL_ADDRESS);
-    }
-
-    @Override
-    public int getLocalPort() {
-        InetSocketAddress local = localEnd;
-        return local != null ? local.getPort() : props.get(SocketProperties.LOCAL_PORT);
-    }
-
-    @Override
-    public String getPeerAddress() {
-        InetSocketAddress peer = peerEnd;
-        return peer != null ? peer.getAddress().getHostAddress() : "";
-    }
-
-    @Override
-    public int getPeerPort() {
-        InetSocketAddress peer = peerEnd;
-        return peer != null ? peer.getPort() : 0;
-    }
-
     /** Reports the MTU of the interface carrying the connection while connected (Linux). */
     @Override
     public int getPathMtu() {
-        InetSocketAddress local = localEnd;
+        InetSocketAddress local = localEnd();
         if (local != null) {
             try {
                 NetworkInterface carrier = NetworkInterface.getByInetAddress(local.getAddress());
@@ -1010,16 +934,6 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         synchronized (writeLock) {
             return writeBuffer.size();
         }
-    }
-
-    @Override
-    public long getBytesReceived() {
-        return bytesReceived;
-    }
-
-    @Override
-    public long getBytesSent() {
-        return bytesSent;
     }
 
     @Override
@@ -1081,33 +995,12 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @throws IllegalStateException if the socket is not connected or the loop does not answer
      */
     <T> T osOption(SocketOption<T> option) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Runnable query = () -> {
-            try {
-                if (channel == null) {
-                    throw new IllegalStateException("socket '" + getObjectId() + "' is not connected");
-                }
-                result.complete(channel.getOption(option));
-            } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(e);
+        return askLoop(() -> {
+            if (channel == null) {
+                throw new IllegalStateException("socket '" + getObjectId() + "' is not connected");
             }
-        };
-        if (loop.inLoop()) {
-            query.run();
-        } else {
-            loop.execute(query);
-        }
-        try {
-            return result.get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot read " + option.name() + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("The event loop did not answer within 5 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
+            return channel.getOption(option);
+        });
     }
 
     private static String describe(SocketError error) {

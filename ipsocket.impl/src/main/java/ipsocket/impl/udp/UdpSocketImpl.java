@@ -79,10 +79,6 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private long outgoingBytes;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
-    private volatile long bytesReceived;
-    private volatile long bytesSent;
-    private volatile InetSocketAddress localEnd;
-    private volatile InetSocketAddress peerEnd;
 
     // Loop-thread state.
     private final Backoff backoff = new Backoff();
@@ -121,7 +117,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
      * @param objectId the socket's name
      */
     public UdpSocketImpl(EventLoopGroup group, String objectId) {
-        super(group.next(), objectId, new PropertyValues(SocketProperties.UDP));
+        super(group.next(), group.resolver(), objectId, new PropertyValues(SocketProperties.UDP));
         this.group = group;
     }
 
@@ -184,7 +180,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
                 opened.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
             UdpOptions.applyAll(opened, props, this::reportOptionProblem);
-            opened.bind(localBindAddress());
+            opened.bind(configuredLocalEnd());
             key = loop.register(opened, SelectionKey.OP_READ, receiver);
         } catch (IOException | RuntimeException e) {
             opened.close();
@@ -193,7 +189,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         channel = opened;
         activeLocalEnd = snapshot(LOCAL_END);
         ipv6Channel = family == StandardProtocolFamily.INET6;
-        localEnd = (InetSocketAddress) opened.getLocalAddress();
+        setEnds((InetSocketAddress) opened.getLocalAddress(), null);
         updateMemberships();
     }
 
@@ -216,17 +212,6 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
                 .anyMatch(group -> group.indexOf(':') >= 0);
         // IPv4 unless something asks for IPv6: IPv4 groups then join on an IPv4 socket.
         return anyIpv6Group ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-    }
-
-    private InetSocketAddress localBindAddress() throws IOException {
-        String address = props.get(SocketProperties.LOCAL_ADDRESS);
-        int port = props.get(SocketProperties.LOCAL_PORT);
-        if (address.isEmpty()) {
-            return new InetSocketAddress(port);
-        }
-        InetAddress literal = IpLiterals.parse(address).orElseThrow(() -> new IOException(
-                "Cannot assign requested address: localAddress '" + address + "' is not an IP literal"));
-        return new InetSocketAddress(literal, port);
     }
 
     private String localDescription() {
@@ -305,33 +290,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         if (id != attemptId) {
             return;
         }
-        String host = getHostname();
-        NetworkProtocol protocol = getProtocol();
-        if (!HostResolver.needsLookup(host)) {
-            try {
-                onResolved(id, HostResolver.resolve(host, protocol), null);
-            } catch (IOException e) {
-                onResolved(id, null, e);
-            }
-            return;
-        }
-        try {
-            group.resolver().execute(() -> {
-                List<InetAddress> addresses = null;
-                Exception failure = null;
-                try {
-                    addresses = HostResolver.resolve(host, protocol);
-                } catch (IOException | RuntimeException e) {
-                    failure = e;
-                }
-                List<InetAddress> result = addresses;
-                Exception error = failure;
-                loop.execute(() -> onResolved(id, result, error));
-            });
-        } catch (RejectedExecutionException e) {
-            failConnect(SocketError.SOCKET_RESOURCE_ERROR, "Cannot look up " + host + " for socket '"
-                    + getObjectId() + "': the resolver is shut down");
-        }
+        lookUp(getHostname(), getProtocol(), (addresses, failure) -> onResolved(id, addresses, failure));
     }
 
     private void onResolved(long id, List<InetAddress> addresses, Exception failure) {
@@ -371,13 +330,14 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             return;
         }
         cancelConnectTimer();
-        peerEnd = target;
-        dropQueuedFromOthers(target);
+        InetSocketAddress local = localEnd();
         try {
-            localEnd = (InetSocketAddress) channel.getLocalAddress();
+            local = (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
             // keep the address from binding
         }
+        setEnds(local, target);
+        dropQueuedFromOthers(target);
         changeState(SocketState.CONNECTED);
         if (id == attemptId) {
             listeners.fire(listener -> listener.connected(this));
@@ -412,7 +372,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
                         + "' cannot end its virtual connection: " + SocketErrors.reason(e));
             }
         }
-        peerEnd = null;
+        setEnds(localEnd(), null);
         changeState(channel != null ? SocketState.BOUND : SocketState.DISCONNECTED);
     }
 
@@ -519,8 +479,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             outgoing.clear();
             outgoingBytes = 0;
         }
-        localEnd = null;
-        peerEnd = null;
+        setEnds(null, null);
     }
 
     // ---- receiving ----------------------------------------------------------------------
@@ -586,7 +545,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private UdpDatagram datagramFrom(ByteBuffer buffer, InetSocketAddress from) {
         byte[] payload = new byte[buffer.remaining()];
         buffer.get(payload);
-        InetSocketAddress local = localEnd;
+        InetSocketAddress local = localEnd();
         UdpDatagram.Builder builder = UdpDatagram.builder().payload(payload)
                 .sender(from.getAddress().getHostAddress(), from.getPort());
         if (local != null) {
@@ -596,7 +555,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     }
 
     private void deliver(UdpDatagram datagram) {
-        bytesReceived += datagram.size();
+        countReceived(datagram.size());
         boolean overflowStarted = false;
         synchronized (receiveLock) {
             if (received.size() >= getReceiveQueueLimit()) {
@@ -740,7 +699,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
                     + "' is read-only: datagram refused");
             return false;
         }
-        InetSocketAddress peer = peerEnd;
+        InetSocketAddress peer = peerEnd();
         if (!datagram.hasDestination() && peer == null) {
             reportErrorFromAnyThread(SocketError.DATAGRAM_WRITE_ERROR, "Socket '" + getObjectId()
                     + "' cannot send a datagram without destination: it has no virtual connection");
@@ -876,7 +835,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             key.interestOps(wanted);
         }
         if (sentNow > 0) {
-            bytesSent += sentNow;
+            countSent(sentNow);
             long sent = sentNow;
             listeners.fire(listener -> listener.bytesWritten(this, sent));
         }
@@ -929,7 +888,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     }
 
     private long writeToPeer(byte[] payload) {
-        if (peerEnd == null || getState() != SocketState.CONNECTED) {
+        if (peerEnd() == null || getState() != SocketState.CONNECTED) {
             reportDeviceError(SocketError.OPERATION_ERROR, "Cannot write to socket '" + getObjectId()
                     + "': it has no virtual connection (state " + getState().seedName()
                     + "); use writeDatagram() with a destination");
@@ -1035,44 +994,10 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     }
 
     @Override
-    public String getLocalAddress() {
-        InetSocketAddress local = localEnd;
-        return local != null ? local.getAddress().getHostAddress() : props.get(SocketProperties.LOCAL_ADDRESS);
-    }
-
-    @Override
-    public int getLocalPort() {
-        InetSocketAddress local = localEnd;
-        return local != null ? local.getPort() : props.get(SocketProperties.LOCAL_PORT);
-    }
-
-    @Override
-    public String getPeerAddress() {
-        InetSocketAddress peer = peerEnd;
-        return peer != null ? peer.getAddress().getHostAddress() : "";
-    }
-
-    @Override
-    public int getPeerPort() {
-        InetSocketAddress peer = peerEnd;
-        return peer != null ? peer.getPort() : 0;
-    }
-
-    @Override
     public long getBytesToWrite() {
         synchronized (sendLock) {
             return outgoingBytes;
         }
-    }
-
-    @Override
-    public long getBytesReceived() {
-        return bytesReceived;
-    }
-
-    @Override
-    public long getBytesSent() {
-        return bytesSent;
     }
 
     @Override
@@ -1124,33 +1049,12 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
      * @throws IllegalStateException if the socket has no channel or the loop does not answer
      */
     <T> T osOption(java.net.SocketOption<T> option) {
-        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
-        Runnable query = () -> {
-            try {
-                if (channel == null) {
-                    throw new IllegalStateException("socket '" + getObjectId() + "' is not bound");
-                }
-                result.complete(channel.getOption(option));
-            } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(e);
+        return askLoop(() -> {
+            if (channel == null) {
+                throw new IllegalStateException("socket '" + getObjectId() + "' is not bound");
             }
-        };
-        if (loop.inLoop()) {
-            query.run();
-        } else {
-            loop.execute(query);
-        }
-        try {
-            return result.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Cannot read " + option.name() + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("The event loop did not answer within 5 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
+            return channel.getOption(option);
+        });
     }
 
     /**
@@ -1160,12 +1064,6 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
      * @return the joined group literals
      */
     List<String> joinedGroups() {
-        java.util.concurrent.CompletableFuture<List<String>> result = new java.util.concurrent.CompletableFuture<>();
-        loop.execute(() -> result.complete(memberships.groups()));
-        try {
-            return result.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("The event loop did not answer", e);
-        }
+        return askLoop(memberships::groups);
     }
 }
