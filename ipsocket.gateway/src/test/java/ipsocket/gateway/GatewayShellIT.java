@@ -1,0 +1,148 @@
+package ipsocket.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives the real gateway through its interactive shell, as an operator types at the console:
+ * create a socket, list it, write, read a line, inspect, disconnect, delete, ask for help, and
+ * {@code shutdown}, which exits with status 0.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GatewayShellIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path work;
+
+    private Process gateway;
+    private ServerSocket server;
+    private Socket peer;
+    private final StringBuffer output = new StringBuffer();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (peer != null) {
+            peer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void shellCommandsDriveASocket() throws Exception {
+        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Path conf = Files.createDirectories(work.resolve("conf"));
+        ProcessBuilder builder = new ProcessBuilder("bash", System.getProperty("ipsocket.gateway.script"),
+                "--conf", conf.toString(), "--deploy", Files.createDirectories(work.resolve("deploy")).toString());
+        builder.redirectErrorStream(true);
+        gateway = builder.start();
+        collect(gateway.getInputStream());
+        Writer console = new java.io.OutputStreamWriter(gateway.getOutputStream(), StandardCharsets.UTF_8);
+
+        type(console, "ipsocket:create tcp shell1 hostname=127.0.0.1 port=" + server.getLocalPort());
+        awaitOutput("configured ipsocket.TcpSocket~shell1");
+        server.setSoTimeout((int) DEADLINE.toMillis());
+        peer = server.accept();
+
+        awaitOutput("CONNECTED");
+        type(console, "ipsocket:list");
+        await(() -> output.toString().matches("(?s).*shell1\\s+TCP\\s+Connected\\s+127\\.0\\.0\\.1:"
+                + server.getLocalPort() + ".*"), "list shows shell1 Connected");
+
+        type(console, "ipsocket:write shell1 \"hello gateway\\n\"");
+        awaitOutput("14 bytes accepted");
+        byte[] received = peer.getInputStream().readNBytes(14);
+        assertEquals("hello gateway\n", new String(received, StandardCharsets.UTF_8));
+
+        OutputStream toSocket = peer.getOutputStream();
+        toSocket.write("a line from the device\r\n".getBytes(StandardCharsets.UTF_8));
+        toSocket.flush();
+        awaitOutput("READY_READ");
+        type(console, "ipsocket:readline shell1");
+        awaitOutput("a line from the device");
+
+        type(console, "ipsocket:info shell1");
+        awaitOutput("bytesSent            14");
+
+        type(console, "ipsocket:disconnect shell1");
+        awaitOutput("disconnecting shell1");
+        assertEquals(-1, peer.getInputStream().read(), "the peer sees a graceful close");
+
+        type(console, "ipsocket:delete shell1");
+        awaitOutput("deleted ipsocket.TcpSocket~shell1");
+
+        type(console, "help ipsocket:connect");
+        awaitOutput("connect a socket to its hostname and port");
+
+        type(console, "ipsocket:info nosuchsocket");
+        awaitOutput("no socket named 'nosuchsocket'");
+
+        type(console, "shutdown");
+        assertTrue(gateway.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the gateway ends after shutdown");
+        assertEquals(0, gateway.exitValue(), "exit status; output:\n" + output);
+    }
+
+    private static void type(Writer console, String line) throws IOException {
+        console.write(line + "\n");
+        console.flush();
+    }
+
+    private void collect(InputStream stream) {
+        Thread reader = new Thread(() -> {
+            byte[] buffer = new byte[4096];
+            try {
+                int count;
+                while ((count = stream.read(buffer)) >= 0) {
+                    output.append(new String(buffer, 0, count, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                output.append("\n(output closed: ").append(e).append(")\n");
+            }
+        }, "gateway-shell-it-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void awaitOutput(String text) {
+        await(() -> output.indexOf(text) >= 0, "output '" + text + "'");
+    }
+
+    private void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!gateway.isAlive()) {
+                fail("the gateway ended while waiting for " + what + "; output:\n" + output);
+            }
+            if (System.nanoTime() > deadline) {
+                fail("no " + what + " within " + DEADLINE + "; output:\n" + output);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}
