@@ -142,6 +142,11 @@ public final class EventLoop {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot flush closed channels on " + name(), e);
         }
+        // selectNow() also cleared a wake-up another thread may have asked for after queueing a
+        // task; that thread will not ask again while wakeupPending is set, so ask on its behalf.
+        if (wakeupPending.get()) {
+            selector.wakeup();
+        }
     }
 
     /**

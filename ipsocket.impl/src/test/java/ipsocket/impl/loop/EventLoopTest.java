@@ -1,0 +1,118 @@
+package ipsocket.impl.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The event loop's own guarantees: tasks from other threads always wake it, closes free ports. */
+@Timeout(30)
+class EventLoopTest {
+    private final EventLoopGroup group = new EventLoopGroup(1);
+    private final EventLoop loop = group.next();
+
+    @AfterEach
+    void close() {
+        group.close();
+    }
+
+    /**
+     * A close on the loop flushes deregistrations with selectNow(), which also clears a pending
+     * wake-up. A task queued by another thread afterwards must still wake the loop.
+     */
+    @Test
+    void aTaskQueuedAfterACloseThatConsumedAWakeUpStillRuns() throws Exception {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.configureBlocking(false);
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        CompletableFuture<SelectionKey> registered = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                registered.complete(loop.register(channel, 0, new ChannelHandler() {
+                    @Override
+                    public void onReady(SelectionKey key) {
+                    }
+
+                    @Override
+                    public void onLoopShutdown() {
+                    }
+                }));
+            } catch (Exception e) {
+                registered.completeExceptionally(e);
+            }
+        });
+        SelectionKey key = registered.get(5, TimeUnit.SECONDS);
+
+        CountDownLatch timerRunning = new CountDownLatch(1);
+        CountDownLatch closeQueued = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // A timer holds the loop between its wake-up reset and its task snapshot...
+        loop.execute(() -> loop.schedule(0, () -> {
+            timerRunning.countDown();
+            await(closeQueued);
+        }));
+        assertTrue(timerRunning.await(5, TimeUnit.SECONDS));
+        // ...while this thread queues the close: its wake-up request is recorded as pending.
+        loop.execute(() -> {
+            loop.close(key, channel);
+            closed.countDown();
+        });
+        closeQueued.countDown();
+        assertTrue(closed.await(5, TimeUnit.SECONDS));
+
+        CountDownLatch ran = new CountDownLatch(1);
+        loop.execute(ran::countDown);
+        assertTrue(ran.await(2, TimeUnit.SECONDS), "the loop slept through a queued task");
+        assertFalse(channel.isOpen());
+    }
+
+    /** A channel closed through the loop releases its port before the close returns. */
+    @Test
+    void closeReleasesThePortAtOnce() throws Exception {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.configureBlocking(false);
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        CompletableFuture<Integer> reboundPort = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                SelectionKey key = loop.register(channel, SelectionKey.OP_READ, new ChannelHandler() {
+                    @Override
+                    public void onReady(SelectionKey readyKey) {
+                    }
+
+                    @Override
+                    public void onLoopShutdown() {
+                    }
+                });
+                loop.close(key, channel);
+                try (DatagramChannel again = DatagramChannel.open()) {
+                    again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    reboundPort.complete(((InetSocketAddress) again.getLocalAddress()).getPort());
+                }
+            } catch (Exception e) {
+                reboundPort.completeExceptionally(e);
+            }
+        });
+        assertEquals(port, reboundPort.get(5, TimeUnit.SECONDS));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
