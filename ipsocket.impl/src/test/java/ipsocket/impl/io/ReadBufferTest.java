@@ -1,0 +1,123 @@
+package ipsocket.impl.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The read buffer on its own: chunking, line scanning across chunks, and conservation of bytes. */
+class ReadBufferTest {
+
+    @Test
+    void linesSplitAcrossManyChunksComeOutWholeWithTerminatorsStripped() {
+        ReadBuffer buffer = new ReadBuffer();
+        byte[] text = "first\r\nsecond\n\nthird".getBytes(StandardCharsets.US_ASCII);
+        for (byte b : text) {
+            buffer.append(ByteBuffer.wrap(new byte[] {b}));
+        }
+        assertTrue(buffer.canReadLine(100));
+        assertEquals("first", line(buffer.readLine(100)));
+        assertEquals("second", line(buffer.readLine(100)));
+        assertEquals("", line(buffer.readLine(100)));
+        assertFalse(buffer.canReadLine(100));
+        assertNull(buffer.readLine(100));
+        assertEquals("third", new String(buffer.readAll(), StandardCharsets.US_ASCII));
+        assertEquals(0, buffer.size());
+    }
+
+    @Test
+    void overLongLinesComeInPiecesOfTheLimitAndNothingIsLost() {
+        ReadBuffer buffer = new ReadBuffer();
+        buffer.append(ByteBuffer.wrap("abcdefghij\n".getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(buffer.canReadLine(4));
+        assertEquals("abcd", line(buffer.readLine(4)));
+        assertEquals("efgh", line(buffer.readLine(4)));
+        assertEquals("ij", line(buffer.readLine(4)));
+        assertEquals(0, buffer.size());
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsOneLine() {
+        ReadBuffer buffer = new ReadBuffer();
+        buffer.append(ByteBuffer.wrap("abcd\nx".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("abcd", line(buffer.readLine(4)));
+        assertFalse(buffer.canReadLine(4));
+    }
+
+    @Test
+    void largeAndSmallArrivalsComeBackWholeAndInOrder() {
+        ReadBuffer buffer = new ReadBuffer();
+        byte[] big = new byte[ReadBuffer.SMALL_CHUNK * 2 + 3];
+        new Random(7).nextBytes(big);
+        buffer.append(ByteBuffer.wrap(new byte[] {1, 2}));
+        buffer.append(ByteBuffer.wrap(big));
+        buffer.append(ByteBuffer.wrap(new byte[] {3}));
+        byte[] all = buffer.readAll();
+        assertEquals(big.length + 3, all.length);
+        assertArrayEquals(big, java.util.Arrays.copyOfRange(all, 2, 2 + big.length));
+        assertEquals(3, all[all.length - 1]);
+        buffer.append(ByteBuffer.wrap(big));
+        assertArrayEquals(big, buffer.readAll(), "an exact chunk alone is handed over whole");
+    }
+
+    @Test
+    void peekLeavesEverythingAndReadTakesTheFront() {
+        ReadBuffer buffer = new ReadBuffer();
+        buffer.append(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        buffer.append(ByteBuffer.wrap(" world".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("hello world", new String(buffer.peekAll(), StandardCharsets.US_ASCII));
+        assertEquals(11, buffer.size());
+        assertEquals("hel", new String(buffer.read(3), StandardCharsets.US_ASCII));
+        assertEquals("lo world", new String(buffer.readAll(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void randomChunksAndRandomReadsConserveEveryByte() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        ReadBuffer buffer = new ReadBuffer();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        for (int round = 0; round < 2000; round++) {
+            byte[] chunk = new byte[random.nextInt(ReadBuffer.SMALL_CHUNK * 3)];
+            for (int i = 0; i < chunk.length; i++) {
+                chunk[i] = random.nextInt(20) == 0 ? (byte) '\n' : (byte) ('a' + random.nextInt(26));
+            }
+            buffer.append(ByteBuffer.wrap(chunk));
+            written.writeBytes(chunk);
+            switch (random.nextInt(3)) {
+                case 0:
+                    read.writeBytes(buffer.read(random.nextInt(10_000)));
+                    break;
+                case 1:
+                    byte[] line = buffer.readLine(1 + random.nextInt(300));
+                    if (line != null) {
+                        // readLine strips the terminator: put it back to compare streams
+                        int before = read.size();
+                        read.writeBytes(line);
+                        if (before + line.length < written.size()
+                                && written.toByteArray()[before + line.length] == '\n') {
+                            read.write('\n');
+                        }
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        read.writeBytes(buffer.readAll());
+        assertArrayEquals(written.toByteArray(), read.toByteArray(), "seed " + seed);
+    }
+
+    private static String line(byte[] bytes) {
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+}
