@@ -64,6 +64,7 @@ class GatewayShellIT {
         gateway = builder.start();
         collect(gateway.getInputStream());
         Writer console = new java.io.OutputStreamWriter(gateway.getOutputStream(), StandardCharsets.UTF_8);
+        awaitCommands(console);
 
         type(console, "ipsocket:create tcp shell1 hostname=127.0.0.1 port=" + server.getLocalPort());
         awaitOutput("configured ipsocket.TcpSocket~shell1");
@@ -106,6 +107,21 @@ class GatewayShellIT {
         type(console, "shutdown");
         assertTrue(gateway.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the gateway ends after shutdown");
         assertEquals(0, gateway.exitValue(), "exit status; output:\n" + output);
+    }
+
+    /** The shell may prompt before SCR has registered the commands: ask until they answer. */
+    private void awaitCommands(Writer console) throws IOException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (output.indexOf("(no sockets: create one with ipsocket:create)") < 0) {
+            if (System.nanoTime() > deadline || !gateway.isAlive()) {
+                fail("the ipsocket commands did not become available; output:\n" + output);
+            }
+            type(console, "ipsocket:list");
+            long retry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() < retry && output.indexOf("(no sockets: create one") < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
     }
 
     private static void type(Writer console, String line) throws IOException {
