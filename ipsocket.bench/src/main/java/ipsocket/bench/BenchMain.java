@@ -1,0 +1,324 @@
+package ipsocket.bench;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import ipsocket.bench.client.Client;
+import ipsocket.bench.peer.Peer;
+
+/**
+ * Runs the benchmarks: every mode, every implementation, warm-up first, runs interleaved
+ * between implementations, medians, one RESULT line per implementation and mode, a table of
+ * ratios against raw NIO and a JSON file.
+ */
+public final class BenchMain {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar ipsocket-bench.jar [MODE...] [options]",
+            "       java -jar ipsocket-bench.jar peer MODE [--port P] [--peer-secs S]",
+            "       java -jar ipsocket-bench.jar jmh [JMH options]",
+            "modes: " + Options.ALL_MODES + " (default: all)",
+            "options: --quick --json FILE --impls nio,ipsocket,netty,netty-epoll --port P (external peer)",
+            "         --secs S --mib M --chunk B --msg B --dgram B --lines N --conns N --runs R",
+            "         --warmup S --io-threads T --in-process (conn-scale) --no-jmh --verbose");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int code;
+        try {
+            code = run(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            code = 2;
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs a command; returns the exit code (1 if any result is an error). */
+    public static int run(String[] args, PrintStream out) throws Exception {
+        if (args.length > 0 && args[0].equals("peer")) {
+            return runPeer(Options.rest(args, 1), out);
+        }
+        if (args.length > 0 && args[0].equals("jmh")) {
+            org.openjdk.jmh.Main.main(Options.rest(args, 1));
+            return 0;
+        }
+        if (args.length > 0 && args[0].equals("conn-scale-child")) {
+            ConnScale.child(Options.rest(args, 1));
+            return 0;
+        }
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(USAGE);
+            return 0;
+        }
+        Options o = Options.parse(args);
+        String started = OffsetDateTime.now(ZoneOffset.UTC).toString();
+        out.println("ipsocket.bench " + started + ": " + o);
+        out.println("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs (" + Sys.cpuModel() + "), "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + ", load average " + String.format(java.util.Locale.ROOT, "%.2f", Sys.loadAverage()));
+        List<String> notes = new ArrayList<>();
+        List<Result> results = runModes(o, out, notes);
+        if (!o.quick && o.jmh && o.port == 0) {
+            results.addAll(Jmh.run(out, notes));
+        } else if (o.jmh && o.port == 0) {
+            notes.add("JMH micro-benchmarks are skipped in --quick mode (run: java -jar ipsocket-bench.jar jmh)");
+        }
+        Report report = new Report(o, results, notes, started);
+        report.printTable(out);
+        report.printTargets(out);
+        Path json = o.json != null ? Path.of(o.json) : defaultJson();
+        report.writeJson(json);
+        out.println("JSON: " + json.toAbsolutePath());
+        return results.stream().anyMatch(r -> r.error != null && r.note == null) ? 1 : 0;
+    }
+
+    /** Next to the jar (ipsocket.bench/target/), so a run from the repository root leaves no file. */
+    private static Path defaultJson() {
+        try {
+            Path code = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (code.toString().endsWith(".jar") && code.getParent() != null) {
+                return code.getParent().resolve("ipsocket-bench.json");
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return Path.of("ipsocket-bench.json");
+    }
+
+    private static int runPeer(String[] args, PrintStream out) throws Exception {
+        if (args.length == 0 || !Options.ALL_MODES.contains(args[0])) {
+            throw new IllegalArgumentException("peer needs a mode: " + Options.ALL_MODES + "\n" + USAGE);
+        }
+        Options o = Options.parse(Options.rest(args, 1));
+        try (Peer peer = Peer.forMode(args[0], o.port)) {
+            out.println("PEER mode=" + args[0] + " host=" + peer.address().getAddress().getHostAddress()
+                    + " port=" + peer.address().getPort() + " secs=" + Result.format(o.peerSecs));
+            out.flush();
+            Thread.sleep((long) (o.peerSecs * 1000));
+        }
+        return 0;
+    }
+
+    /** Runs every selected mode and returns one result per implementation and mode. */
+    public static List<Result> runModes(Options o, PrintStream out, List<String> notes) throws Exception {
+        List<Result> all = new ArrayList<>();
+        for (String mode : o.modes) {
+            out.println();
+            out.println("== " + mode + " ==");
+            out.flush();
+            List<Result> modeResults = mode.equals("conn-scale") ? runConnScale(o, out) : runMode(mode, o, out);
+            for (Result r : modeResults) {
+                out.println(r.line());
+            }
+            out.flush();
+            all.addAll(modeResults);
+        }
+        return all;
+    }
+
+    private static List<Result> runMode(String mode, Options o, PrintStream out) throws Exception {
+        Map<String, Result> results = new LinkedHashMap<>();
+        Map<String, Client> clients = new LinkedHashMap<>();
+        Peer peer = o.port == 0 ? Peer.forMode(mode, 0) : null;
+        InetSocketAddress addr = peer != null ? peer.address() : Peer.loopback(o.port);
+        try {
+            for (String impl : o.impls) {
+                Result r = new Result(impl, mode);
+                results.put(impl, r);
+                String why = Clients.unavailable(impl);
+                if (why != null) {
+                    r.error = why;
+                    r.note = why;
+                    continue;
+                }
+                try {
+                    clients.put(impl, Clients.open(impl, o.ioThreads()));
+                } catch (RuntimeException | LinkageError e) {
+                    r.error = "cannot start: " + e;
+                }
+            }
+            for (Map.Entry<String, Client> e : clients.entrySet()) {
+                Result r = results.get(e.getKey());
+                long end = System.nanoTime() + (long) (o.warmupSecs() * 1e9);
+                try {
+                    do {
+                        once(mode, e.getValue(), addr, o, true);
+                    } while (System.nanoTime() - end < 0);
+                } catch (Exception ex) {
+                    r.error = "warm-up failed: " + ex;
+                }
+            }
+            for (int run = 1; run <= o.runs(); run++) {
+                for (Map.Entry<String, Client> e : clients.entrySet()) {
+                    Result r = results.get(e.getKey());
+                    if (r.error != null) {
+                        continue;
+                    }
+                    try {
+                        Map<String, Double> v = once(mode, e.getValue(), addr, o, false);
+                        r.addRun(v);
+                        if (o.verbose) {
+                            out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
+                        }
+                    } catch (Exception ex) {
+                        r.error = "run " + run + " failed: " + ex;
+                    }
+                }
+            }
+        } finally {
+            for (Client c : clients.values()) {
+                c.close();
+            }
+            if (peer != null) {
+                peer.close();
+            }
+        }
+        return new ArrayList<>(results.values());
+    }
+
+    /** One run of a mode; a warm-up run is shorter. */
+    static Map<String, Double> once(String mode, Client c, InetSocketAddress addr, Options o, boolean warm)
+            throws Exception {
+        Map<String, Double> v = new LinkedHashMap<>();
+        switch (mode) {
+            case "tcp-throughput": {
+                long bytes = warm ? Math.min(o.bytes(), 128L << 20) : o.bytes();
+                long nanos = c.tcpThroughput(addr, bytes, o.chunk(),
+                        Deadline.in(30_000 + bytes / 20_000, "tcp-throughput of " + bytes + " bytes"));
+                v.put("MBps", bytes / 1e6 / (nanos / 1e9));
+                v.put("secs", nanos / 1e9);
+                break;
+            }
+            case "tcp-pingpong": {
+                long nanos = (long) ((warm ? Math.min(o.secs(), 0.5) : o.secs()) * 1e9);
+                Client.Latencies l = c.tcpPingPong(addr, o.msg(), nanos,
+                        Deadline.in(nanos / 1_000_000 + 30_000, "tcp-pingpong"));
+                if (l.count == 0) {
+                    throw new IllegalStateException("no round trip completed");
+                }
+                long[] s = Arrays.copyOf(l.samples, l.count);
+                Arrays.sort(s);
+                v.put("rtps", l.count / (l.elapsedNanos / 1e9));
+                v.put("p50_us", s[(int) Math.min(s.length - 1, Math.floor(0.50 * s.length))] / 1e3);
+                v.put("p99_us", s[(int) Math.min(s.length - 1, Math.floor(0.99 * s.length))] / 1e3);
+                v.put("round_trips", (double) l.count);
+                break;
+            }
+            case "tcp-lines": {
+                long lines = warm ? Math.min(o.lines(), 200_000) : o.lines();
+                Client.LineRun r = c.tcpLines(addr, lines, Deadline.in(30_000 + lines / 20, "tcp-lines"));
+                if (r.lines != lines) {
+                    throw new IllegalStateException("read " + r.lines + " lines, expected " + lines);
+                }
+                long expected = LINES.charsOf(lines);
+                if (o.port == 0 && r.chars != expected) {
+                    throw new IllegalStateException("read " + r.chars + " characters, expected " + expected);
+                }
+                v.put("lines_per_s", lines / (r.elapsedNanos / 1e9));
+                v.put("secs", r.elapsedNanos / 1e9);
+                break;
+            }
+            case "udp": {
+                long nanos = (long) ((warm ? Math.min(o.secs(), 0.5) : o.secs()) * 1e9);
+                long runId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+                Client.UdpRun u = c.udp(addr, o.dgram(), nanos, runId, Deadline.in(nanos / 1_000_000 + 30_000, "udp"));
+                if (u.sent == 0 || u.received == 0) {
+                    throw new IllegalStateException("udp: sent " + u.sent + ", received " + u.received);
+                }
+                v.put("recv_pps", u.receiveSpanNanos > 0 ? u.received / (u.receiveSpanNanos / 1e9) : Double.NaN);
+                v.put("sent_pps", u.sent / (u.sendNanos / 1e9));
+                v.put("loss_pct", Math.max(0, u.sent - u.received) * 100.0 / u.sent);
+                v.put("sent", (double) u.sent);
+                v.put("received", (double) u.received);
+                break;
+            }
+            case "udp-recv": {
+                long nanos = (long) ((warm ? Math.min(o.secs(), 0.5) : o.secs()) * 1e9);
+                long runId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+                Client.UdpRun u = c.udpRecv(addr, o.dgram(), nanos, runId,
+                        Deadline.in(nanos / 1_000_000 + 30_000, "udp-recv"));
+                if (u.sent <= 0 || u.received == 0) {
+                    throw new IllegalStateException("udp-recv: peer sent " + u.sent + ", received " + u.received);
+                }
+                v.put("recv_pps", u.receiveSpanNanos > 0 ? u.received / (u.receiveSpanNanos / 1e9) : Double.NaN);
+                v.put("peer_sent_pps", u.sent / (nanos / 1e9));
+                v.put("loss_pct", Math.max(0, u.sent - u.received) * 100.0 / u.sent);
+                v.put("sent", (double) u.sent);
+                v.put("received", (double) u.received);
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("unknown mode " + mode);
+        }
+        return v;
+    }
+
+    private static final Proto.LineBlock LINES = Proto.lineBlock(64 * 1024);
+
+    private static List<Result> runConnScale(Options o, PrintStream out) throws Exception {
+        int n = o.conns();
+        Map<String, Result> results = new LinkedHashMap<>();
+        long maxFds = maxFileDescriptors();
+        long needed = (o.inProcess ? 2L * n : n) + 256;
+        Peer peer = o.port == 0 ? Peer.forMode("conn-scale", 0) : null;
+        InetSocketAddress addr = peer != null ? peer.address() : Peer.loopback(o.port);
+        try {
+            for (String impl : o.impls) {
+                Result r = new Result(impl, "conn-scale");
+                results.put(impl, r);
+                String why = Clients.unavailable(impl);
+                if (why != null) {
+                    r.error = why;
+                    r.note = why;
+                } else if (maxFds > 0 && needed > maxFds) {
+                    r.error = "needs about " + needed + " file descriptors, the limit is " + maxFds
+                            + ": raise it (ulimit -n 65536) or lower --conns";
+                }
+            }
+            for (int run = 1; run <= o.runs(); run++) {
+                for (Result r : results.values()) {
+                    if (r.error != null) {
+                        continue;
+                    }
+                    try {
+                        Map<String, Double> v = o.inProcess
+                                ? ConnScale.measure(r.impl, addr, n, o.ioThreads(), o.warmupSecs())
+                                : ConnScale.forked(r.impl, addr, n, o.ioThreads(), o.warmupSecs(), out);
+                        r.addRun(v);
+                        if (o.verbose) {
+                            out.println("RUN " + run + " impl=" + r.impl + " mode=conn-scale " + v);
+                        }
+                    } catch (Exception e) {
+                        r.error = "run " + run + " failed: " + e;
+                    }
+                }
+            }
+        } finally {
+            if (peer != null) {
+                peer.close();
+            }
+        }
+        return new ArrayList<>(results.values());
+    }
+
+    private static long maxFileDescriptors() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
+            return ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,152 @@
+package ipsocket.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import ipsocket.bench.client.Client;
+import ipsocket.bench.peer.Peer;
+
+/**
+ * conn-scale: N concurrent connections to the echo peer, one byte echoed on each, and the
+ * memory they cost.
+ *
+ * <p>By default each implementation is measured in its own child JVM with a fixed, pre-touched
+ * heap ({@code -Xms=-Xmx}, {@code -XX:+AlwaysPreTouch}): heap pages are then resident before the
+ * baseline, so RSS growth is native memory only, and live-heap growth (after full GCs) is
+ * added to it. The echo peer stays in the parent, so its sockets are not counted.
+ * {@code --in-process} measures in the runner's JVM instead (used by the smoke test): there
+ * RSS growth also contains heap pages touched for the first time, and the peer's sockets.
+ */
+public final class ConnScale {
+    static final String CHILD_PREFIX = "CHILD ";
+    private static final String CHILD_HEAP = "512m";
+
+    private ConnScale() {
+    }
+
+    /** One measurement in this JVM. */
+    public static Map<String, Double> measure(String impl, InetSocketAddress peer, int n, int ioThreads,
+            double warmupSecs) throws Exception {
+        int threads0 = Sys.liveThreads();
+        try (Client client = Clients.open(impl, ioThreads)) {
+            // Warm-up of the same kind (at least 3 rounds): JIT-compiled paths, loop threads
+            // started, allocator arenas created, so that they do not count as per-socket memory.
+            int warmN = Math.min(n, 500);
+            long warmEnd = System.nanoTime() + (long) (warmupSecs * 1e9);
+            for (int round = 0; round < 3 || System.nanoTime() - warmEnd < 0; round++) {
+                try (Client.Connections c = client.connect(peer, warmN, Deadline.in(30_000, "conn-scale warm-up"))) {
+                    c.echoAll(Deadline.in(30_000, "conn-scale warm-up echo"));
+                }
+            }
+            Thread.sleep(100);
+            Map<String, long[]> histo0 = Histogram.enabled() ? Histogram.take() : null;
+            long heap0 = Sys.liveHeapBytes();
+            long rss0 = Sys.rssKib();
+            Deadline d = Deadline.in(60_000 + n * 10L, "conn-scale with " + n + " connections");
+            Client.Connections conns = client.connect(peer, n, d);
+            try {
+                long echo = conns.echoAll(d);
+                long heap1 = Sys.liveHeapBytes();
+                long rss1 = Sys.rssKib();
+                int threads1 = Sys.liveThreads();
+                if (histo0 != null) {
+                    Histogram.printGrowth(histo0, Histogram.take(), n, impl);
+                }
+                Map<String, Double> v = new LinkedHashMap<>();
+                double heapKib = (heap1 - heap0) / 1024.0 / n;
+                double rssKib = rss0 < 0 ? Double.NaN : (double) (rss1 - rss0) / n;
+                v.put("connect_ms", conns.connectNanos() / 1e6);
+                v.put("ready_ms", echo / 1e6);
+                v.put("mem_kib_per_conn", heapKib + rssKib);
+                v.put("heap_kib_per_conn", heapKib);
+                v.put("rss_kib_per_conn", rssKib);
+                v.put("io_threads", (double) client.ioThreads());
+                v.put("threads_added", (double) (threads1 - threads0));
+                v.put("conns", (double) n);
+                return v;
+            } finally {
+                conns.close();
+            }
+        }
+    }
+
+    /** Runs one measurement in a child JVM and returns its figures. */
+    public static Map<String, Double> forked(String impl, InetSocketAddress peer, int n, int ioThreads,
+            double warmupSecs, PrintStream log) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP,
+                "-XX:+AlwaysPreTouch", "-Dbench.histo=" + Histogram.enabled(), "-cp",
+                System.getProperty("java.class.path"), BenchMain.class.getName(),
+                "conn-scale-child", impl, String.valueOf(peer.getPort()), String.valueOf(n),
+                String.valueOf(ioThreads), String.valueOf(warmupSecs)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Map<String, Double> values = null;
+        StringBuilder other = new StringBuilder();
+        long limitMs = 120_000 + n * 20L;
+        Thread killer = new Thread(() -> {
+            try {
+                if (!p.waitFor(limitMs, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }, "conn-scale-child-timeout");
+        killer.setDaemon(true);
+        killer.start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith(CHILD_PREFIX)) {
+                    values = parse(line.substring(CHILD_PREFIX.length()));
+                } else if (other.length() < 4000) {
+                    other.append(line).append('\n');
+                }
+            }
+        }
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        killer.interrupt();
+        if (values == null) {
+            throw new IllegalStateException("conn-scale child for " + impl + " reported nothing (exit "
+                    + (p.isAlive() ? "?" : p.exitValue()) + "): " + other.toString().trim());
+        }
+        if (other.length() > 0 && log != null) {
+            log.print(other.toString().replaceAll("(?m)^", "  [" + impl + " child] "));
+        }
+        return values;
+    }
+
+    /** Entry of the child JVM: {@code conn-scale-child impl port conns ioThreads warmupSecs}. */
+    static void child(String[] args) throws Exception {
+        String impl = args[0];
+        InetSocketAddress peer = Peer.loopback(Integer.parseInt(args[1]));
+        Map<String, Double> v = measure(impl, peer, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                Double.parseDouble(args[4]));
+        StringBuilder sb = new StringBuilder(CHILD_PREFIX);
+        v.forEach((k, x) -> sb.append(k).append('=').append(x).append(' '));
+        System.out.println(sb.toString().trim());
+        System.out.flush();
+    }
+
+    private static Map<String, Double> parse(String text) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        for (String kv : text.trim().split("\\s+")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                v.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
+            }
+        }
+        return v;
+    }
+}
