@@ -34,7 +34,9 @@ public final class UdpDatagram {
     private final int hopLimit;
 
     private UdpDatagram(Builder builder) {
-        this.payload = builder.payload.clone();
+        // The builder copied the payload in and never writes to its array, so datagrams built
+        // from one builder may share it: nobody can change it.
+        this.payload = builder.payload;
         this.senderAddress = builder.senderAddress;
         this.senderPort = builder.senderPort;
         this.destinationAddress = builder.destinationAddress;
@@ -226,7 +228,7 @@ public final class UdpDatagram {
         /**
          * Sets the payload.
          *
-         * @param payload the payload bytes, copied when the datagram is built
+         * @param payload the payload bytes, copied now
          * @return this builder
          * @throws NullPointerException if the payload is {@code null}
          */

@@ -19,6 +19,9 @@ import ipsocket.api.NetworkProtocol;
  * @param <T> the value type
  */
 public final class PropertyDef<T> {
+    private static final java.util.concurrent.atomic.AtomicInteger COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final int index = COUNT.getAndIncrement();
     private final String name;
     private final Class<T> type;
     private final T defaultValue;
@@ -29,6 +32,24 @@ public final class PropertyDef<T> {
         this.type = type;
         this.defaultValue = defaultValue;
         this.converter = converter;
+    }
+
+    /**
+     * Returns this property's slot in a socket's value array; unique among all properties.
+     *
+     * @return the index, 0 to {@link #count()} - 1
+     */
+    int index() {
+        return index;
+    }
+
+    /**
+     * Returns how many properties exist, the size of a value array.
+     *
+     * @return the number of property definitions
+     */
+    static int count() {
+        return COUNT.get();
     }
 
     /**

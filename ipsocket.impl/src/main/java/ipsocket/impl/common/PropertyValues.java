@@ -3,26 +3,31 @@ package ipsocket.impl.common;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The current values of one socket's writable properties; readable from any thread.
+ *
+ * <p>Values sit in an array indexed by {@link PropertyDef#index()}, and the key-to-property map
+ * is shared by every socket of a kind, so an idle socket pays one small array for its settings.
  */
 public final class PropertyValues {
     private final List<PropertyDef<?>> definitions;
-    private final Map<String, PropertyDef<?>> byName = new LinkedHashMap<>();
-    private final ConcurrentHashMap<PropertyDef<?>, Object> values = new ConcurrentHashMap<>();
+    private final Map<String, PropertyDef<?>> byName;
+    private final AtomicReferenceArray<Object> values;
 
     /**
      * Creates the store with every property at its default.
      *
-     * @param definitions the properties this socket has
+     * @param definitions the properties this socket has: {@link SocketProperties#TCP} or
+     *        {@link SocketProperties#UDP}
      */
     public PropertyValues(List<PropertyDef<?>> definitions) {
         this.definitions = definitions;
+        this.byName = SocketProperties.byName(definitions);
+        this.values = new AtomicReferenceArray<>(PropertyDef.count());
         for (PropertyDef<?> definition : definitions) {
-            byName.put(definition.name(), definition);
-            values.put(definition, definition.defaultValue());
+            values.set(definition.index(), definition.defaultValue());
         }
     }
 
@@ -52,8 +57,9 @@ public final class PropertyValues {
      * @param definition the property
      * @return the value
      */
+    @SuppressWarnings("unchecked")
     public <T> T get(PropertyDef<T> definition) {
-        return definition.type().cast(values.get(definition));
+        return (T) values.get(definition.index());
     }
 
     /**
@@ -64,8 +70,9 @@ public final class PropertyValues {
      * @param value the value
      * @return the previous value
      */
+    @SuppressWarnings("unchecked")
     public <T> T put(PropertyDef<T> definition, T value) {
-        return definition.type().cast(values.put(definition, value));
+        return (T) values.getAndSet(definition.index(), value);
     }
 
     /**
@@ -103,7 +110,7 @@ public final class PropertyValues {
     public Map<String, Object> toPlainMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         for (PropertyDef<?> definition : definitions) {
-            map.put(definition.name(), plain(values.get(definition)));
+            map.put(definition.name(), plain(get(definition)));
         }
         return map;
     }

@@ -1,7 +1,10 @@
 package ipsocket.impl.common;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketConfig;
@@ -84,7 +87,31 @@ public final class SocketProperties {
     public static final List<PropertyDef<?>> UDP = concat(COMMON, List.of(MULTICAST_GROUPS,
             MULTICAST_INTERFACE, BROADCAST, RECEIVE_QUEUE_LIMIT));
 
+    private static final Map<String, PropertyDef<?>> TCP_BY_NAME = index(TCP);
+    private static final Map<String, PropertyDef<?>> UDP_BY_NAME = index(UDP);
+
     private SocketProperties() {
+    }
+
+    /**
+     * Returns the shared key-to-property map of one kind of socket.
+     *
+     * @param definitions {@link #TCP} or {@link #UDP}
+     * @return an unmodifiable map
+     */
+    static Map<String, PropertyDef<?>> byName(List<PropertyDef<?>> definitions) {
+        if (definitions == TCP) {
+            return TCP_BY_NAME;
+        }
+        return definitions == UDP ? UDP_BY_NAME : index(definitions);
+    }
+
+    private static Map<String, PropertyDef<?>> index(List<PropertyDef<?>> definitions) {
+        Map<String, PropertyDef<?>> byName = new LinkedHashMap<>();
+        for (PropertyDef<?> definition : definitions) {
+            byName.put(definition.name(), definition);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     private static List<PropertyDef<?>> concat(List<PropertyDef<?>> first, List<PropertyDef<?>> second) {

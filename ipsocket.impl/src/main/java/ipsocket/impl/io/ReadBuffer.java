@@ -19,7 +19,8 @@ public final class ReadBuffer {
     static final int SMALL_CHUNK = 4096;
     private static final byte[] EMPTY = new byte[0];
 
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    /** Created on first arrival, dropped when drained: an idle socket holds nothing. */
+    private ArrayDeque<Chunk> chunks;
     private long size;
     /** Bytes from the front already known to contain no line feed. */
     private long scannedWithoutNewline;
@@ -46,6 +47,9 @@ public final class ReadBuffer {
         }
         int searchFrom = source.position();
         boolean newline = containsNewline(source, searchFrom, source.limit());
+        if (chunks == null) {
+            chunks = new ArrayDeque<>(4);
+        }
         Chunk tail = chunks.peekLast();
         if (tail != null && tail.spare() >= length) {
             source.get(tail.data, tail.end, length);
@@ -145,7 +149,7 @@ public final class ReadBuffer {
 
     /** Discards everything buffered. */
     public void clear() {
-        chunks.clear();
+        chunks = null;
         size = 0;
         scannedWithoutNewline = 0;
     }
@@ -156,6 +160,9 @@ public final class ReadBuffer {
 
     /** Finds the first line feed at an index up to {@code limit}, scanning only unseen bytes. */
     private long newlineIndex(long limit) {
+        if (chunks == null) {
+            return -1;
+        }
         long stopAt = limit >= size ? size : limit + 1;
         long position = 0;
         for (Chunk chunk : chunks) {
@@ -180,6 +187,9 @@ public final class ReadBuffer {
     }
 
     private void copy(byte[] out, int length, boolean remove) {
+        if (length == 0) {
+            return;
+        }
         int copied = 0;
         var iterator = chunks.iterator();
         while (copied < length) {
@@ -202,6 +212,9 @@ public final class ReadBuffer {
     private void consumed(int length) {
         size -= length;
         scannedWithoutNewline = Math.max(0, scannedWithoutNewline - length);
+        if (size == 0) {
+            chunks = null; // release the last chunk and the deque of an idle socket
+        }
     }
 
     private static boolean containsNewline(ByteBuffer source, int from, int to) {

@@ -20,8 +20,10 @@ public final class WriteBuffer {
     /** Most chunks handed to one gathering write. */
     private static final int GATHER = 16;
 
-    private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
-    private final ByteBuffer[] gather = new ByteBuffer[GATHER];
+    /** One gathering array per writing thread, not per socket. */
+    private static final ThreadLocal<ByteBuffer[]> GATHER_ARRAY = ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
+
+    private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>(2);
     private long size;
 
     /**
@@ -92,6 +94,7 @@ public final class WriteBuffer {
      */
     public long writeTo(GatheringByteChannel channel) throws IOException {
         long total = 0;
+        ByteBuffer[] gather = GATHER_ARRAY.get();
         while (!chunks.isEmpty()) {
             int count = 0;
             for (ByteBuffer chunk : chunks) {

@@ -61,6 +61,10 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private final Object writeLock = new Object();
     private final WriteBuffer writeBuffer = new WriteBuffer();
     private boolean acceptingWrites;
+    /** The connected channel while writes go straight to it; null otherwise. Set under writeLock. */
+    private SocketChannel directChannel;
+    /** Bytes written straight to the channel and not yet counted and signalled on the loop. */
+    private final java.util.concurrent.atomic.AtomicLong unreportedDirectWrites = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::runScheduledFlush;
 
@@ -243,6 +247,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         outputShut = false;
         synchronized (writeLock) {
             acceptingWrites = true;
+            directChannel = winner;
         }
         changeState(SocketState.CONNECTED);
         if (id == attemptId) {
@@ -407,6 +412,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         }
         synchronized (writeLock) {
             acceptingWrites = false;
+            directChannel = null;
             writeBuffer.clear();
             writeLock.notifyAll();
         }
@@ -656,10 +662,8 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
             if (getWriteBufferLimit() - writeBuffer.size() < bytes.length) {
                 return 0; // never cut a character in half
             }
-            writeBuffer.append(bytes, 0, bytes.length);
+            return queueOrWrite(ByteBuffer.wrap(bytes), bytes.length);
         }
-        scheduleFlush();
-        return bytes.length;
     }
 
     @Override
@@ -667,19 +671,57 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (refuseWrite()) {
             return -1;
         }
-        int accepted;
         synchronized (writeLock) {
             if (!acceptingWrites) {
                 return rejectWrite();
             }
+            return queueOrWrite(data, data.remaining());
+        }
+    }
+
+    /**
+     * Writes straight to the channel while nothing is queued (no copy into the write buffer,
+     * no hop to the loop), then queues what the OS did not take, up to the buffer limit. Call
+     * holding writeLock; the loop flushes under the same lock, so bytes keep their order.
+     *
+     * @param data the bytes, from position to limit
+     * @param offered how many of them the caller offers
+     * @return the number of bytes accepted
+     */
+    private long queueOrWrite(ByteBuffer data, int offered) {
+        int end = data.position() + offered;
+        int limit = data.limit();
+        data.limit(end);
+        long direct = 0;
+        try {
+            if (directChannel != null && writeBuffer.isEmpty()) {
+                try {
+                    direct = directChannel.write(data);
+                } catch (IOException e) {
+                    direct = 0; // the loop's next flush meets the same failure and reports it
+                }
+            }
             long space = getWriteBufferLimit() - writeBuffer.size();
-            accepted = (int) Math.max(0, Math.min(data.remaining(), space));
-            writeBuffer.append(data, accepted);
+            int queued = (int) Math.max(0, Math.min(data.remaining(), space));
+            writeBuffer.append(data, queued);
+            if (direct > 0 && unreportedDirectWrites.getAndAdd(direct) == 0) {
+                loop.execute(this::reportDirectWrites);
+            }
+            if (queued > 0 || direct == 0 && offered > 0) {
+                scheduleFlush();
+            }
+            return direct + queued;
+        } finally {
+            data.limit(limit);
         }
-        if (accepted > 0) {
-            scheduleFlush();
+    }
+
+    private void reportDirectWrites() {
+        long written = unreportedDirectWrites.getAndSet(0);
+        if (written > 0) {
+            countSent(written);
+            listeners.fire(listener -> listener.bytesWritten(this, written));
         }
-        return accepted;
     }
 
     private boolean refuseWrite() {

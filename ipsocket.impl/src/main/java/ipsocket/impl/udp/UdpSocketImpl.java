@@ -96,6 +96,10 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private Timer retryTimer;
     private boolean userStopped;
     private boolean disposed;
+    private InetSocketAddress lastSender;
+    private String lastSenderText;
+    private InetSocketAddress lastLocal;
+    private String lastLocalText;
 
     /** A datagram accepted for sending. */
     private static final class Outgoing {
@@ -545,11 +549,19 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private UdpDatagram datagramFrom(ByteBuffer buffer, InetSocketAddress from) {
         byte[] payload = new byte[buffer.remaining()];
         buffer.get(payload);
+        // Peers are few and repeat: format each address once, not once per datagram.
+        if (!from.equals(lastSender)) {
+            lastSender = from;
+            lastSenderText = from.getAddress().getHostAddress();
+        }
         InetSocketAddress local = localEnd();
-        UdpDatagram.Builder builder = UdpDatagram.builder().payload(payload)
-                .sender(from.getAddress().getHostAddress(), from.getPort());
+        if (local != null && !local.equals(lastLocal)) {
+            lastLocal = local;
+            lastLocalText = local.getAddress().getHostAddress();
+        }
+        UdpDatagram.Builder builder = UdpDatagram.builder().payload(payload).sender(lastSenderText, from.getPort());
         if (local != null) {
-            builder.destination(local.getAddress().getHostAddress(), local.getPort());
+            builder.destination(lastLocalText, local.getPort());
         }
         return builder.build();
     }
@@ -764,7 +776,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
                         + "' is full (" + outgoingBytes + " bytes pending): datagram refused");
                 return false;
             }
-            outgoing.addLast(new Outgoing(ByteBuffer.wrap(datagram.getPayload()), target, datagram.getHopLimit()));
+            outgoing.addLast(new Outgoing(datagram.getPayloadBuffer(), target, datagram.getHopLimit()));
             outgoingBytes += datagram.size();
         }
         if (flushScheduled.compareAndSet(false, true)) {
