@@ -24,6 +24,8 @@ public final class ReadBuffer {
     private long size;
     /** Bytes from the front already known to contain no line feed. */
     private long scannedWithoutNewline;
+    /** Offset from the front of the first line feed once found, -1 while unknown. */
+    private long knownNewline = -1;
 
     /**
      * Returns the number of buffered bytes.
@@ -147,10 +149,58 @@ public final class ReadBuffer {
         return line;
     }
 
+    /**
+     * Removes one line as {@link #readLine(int)} does and decodes it as UTF-8, straight from the
+     * buffered chunk when the line lies in one (no intermediate copies).
+     *
+     * @param maxLineLength the longest line returned in one piece
+     * @return the line without terminator, or {@code null} when no line is ready
+     */
+    public String readLineText(int maxLineLength) {
+        long newline = newlineIndex(maxLineLength);
+        int take;
+        int textLength;
+        if (newline < 0) {
+            if (size < maxLineLength) {
+                return null;
+            }
+            take = maxLineLength;
+            textLength = maxLineLength;
+        } else {
+            take = (int) newline + 1;
+            textLength = newline > 0 && byteAt(newline - 1) == '\r' ? (int) newline - 1 : (int) newline;
+        }
+        Chunk head = chunks.peekFirst();
+        if (head.end - head.start >= take) {
+            String text = new String(head.data, head.start, textLength, java.nio.charset.StandardCharsets.UTF_8);
+            head.start += take;
+            if (head.start == head.end) {
+                chunks.pollFirst();
+            }
+            consumed(take);
+            return text;
+        }
+        byte[] bytes = read(take);
+        return new String(bytes, 0, textLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private byte byteAt(long offset) {
+        long position = 0;
+        for (Chunk chunk : chunks) {
+            int length = chunk.end - chunk.start;
+            if (offset < position + length) {
+                return chunk.data[chunk.start + (int) (offset - position)];
+            }
+            position += length;
+        }
+        throw new IndexOutOfBoundsException("offset " + offset + " of " + size);
+    }
+
     /** Discards everything buffered. */
     public void clear() {
         chunks = null;
         size = 0;
+        knownNewline = -1;
         scannedWithoutNewline = 0;
     }
 
@@ -162,6 +212,9 @@ public final class ReadBuffer {
     private long newlineIndex(long limit) {
         if (chunks == null) {
             return -1;
+        }
+        if (knownNewline >= 0) {
+            return knownNewline <= limit ? knownNewline : -1;
         }
         long stopAt = limit >= size ? size : limit + 1;
         long position = 0;
@@ -176,6 +229,7 @@ public final class ReadBuffer {
                 int offset = chunk.start - (int) position;
                 for (long at = from; at < to; at++) {
                     if (chunk.data[offset + (int) at] == '\n') {
+                        knownNewline = at;
                         return at;
                     }
                 }
@@ -212,6 +266,7 @@ public final class ReadBuffer {
     private void consumed(int length) {
         size -= length;
         scannedWithoutNewline = Math.max(0, scannedWithoutNewline - length);
+        knownNewline = knownNewline >= length ? knownNewline - length : -1;
         if (size == 0) {
             chunks = null; // release the last chunk and the deque of an idle socket
         }

@@ -831,12 +831,12 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     @Override
     public String readLine() {
-        byte[] line;
+        String line;
         synchronized (readLock) {
-            line = readBuffer.readLine(getMaxLineLength());
+            line = readBuffer.readLineText(getMaxLineLength());
         }
         resumeReadingIfRoom();
-        return line == null ? "" : new String(line, StandardCharsets.UTF_8);
+        return line == null ? "" : line;
     }
 
     @Override

@@ -117,6 +117,23 @@ class ReadBufferTest {
         assertArrayEquals(written.toByteArray(), read.toByteArray(), "seed " + seed);
     }
 
+    @Test
+    void textLinesMatchByteLinesAcrossChunksAndCrlf() {
+        String[] pieces = {"alpha\r", "\nbe", "ta\n\r\n", "x".repeat(ReadBuffer.SMALL_CHUNK) + "\r\n", "grüße\n"};
+        ReadBuffer text = new ReadBuffer();
+        ReadBuffer bytes = new ReadBuffer();
+        for (String piece : pieces) {
+            text.append(ByteBuffer.wrap(piece.getBytes(StandardCharsets.UTF_8)));
+            bytes.append(ByteBuffer.wrap(piece.getBytes(StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertTrue(text.canReadLine(10_000));
+            assertEquals(new String(bytes.readLine(10_000), StandardCharsets.UTF_8), text.readLineText(10_000));
+        }
+        assertNull(text.readLineText(10_000));
+        assertEquals(0, text.size());
+    }
+
     private static String line(byte[] bytes) {
         return new String(bytes, StandardCharsets.US_ASCII);
     }
