@@ -1,0 +1,69 @@
+package ipsocket.impl.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import ipsocket.api.SocketError;
+import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketProbe;
+
+/**
+ * shutdownOutput(): the peer gets every byte written before, then end of stream, while the
+ * socket stays connected and keeps reading the peer's answer.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TcpHalfCloseTest extends TcpTestBase {
+
+    @Test
+    void halfCloseSendsEverythingThenFinAndKeepsReading() throws Exception {
+        ServerSocket server = closeAfterTest(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
+        CompletableFuture<String> peerReceived = new CompletableFuture<>();
+        Thread peer = new Thread(() -> {
+            try (Socket connection = server.accept(); InputStream in = connection.getInputStream()) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                in.transferTo(all); // until the socket's FIN
+                peerReceived.complete(all.toString(StandardCharsets.UTF_8));
+                connection.getOutputStream().write("answer after your FIN\n".getBytes(StandardCharsets.UTF_8));
+                connection.getOutputStream().flush();
+            } catch (Exception e) {
+                peerReceived.completeExceptionally(e);
+            }
+        }, "half-close-peer");
+        peer.setDaemon(true);
+        peer.start();
+
+        TcpSocketImpl socket = newSocket();
+        SocketProbe probe = probe(socket);
+        socket.connectToHost("127.0.0.1", server.getLocalPort());
+        probe.awaitConnected(WAIT);
+        String request = "x".repeat(200_000) + "\nend of request\n";
+        assertEquals(request.length(), socket.write(request));
+
+        assertTrue(socket.shutdownOutput());
+        assertFalse(socket.isWritable(), "no more writes after the half-close");
+        assertEquals(-1, socket.write("late"));
+        probe.awaitError(SocketError.OPERATION_ERROR, WAIT);
+
+        assertEquals(request, peerReceived.get(10, TimeUnit.SECONDS), "every byte before the FIN arrives");
+        probe.await(socket::canReadLine, WAIT, "the peer's answer after the half-close");
+        assertEquals(SocketState.CONNECTED, probe.states().get(probe.states().size() - 1));
+        assertEquals("answer after your FIN", socket.readLine());
+        probe.awaitError(SocketError.REMOTE_HOST_CLOSED_ERROR, WAIT);
+        probe.awaitDisconnected(WAIT);
+        assertFalse(socket.shutdownOutput(), "nothing to shut down once disconnected");
+        peer.join(5_000);
+    }
+}
