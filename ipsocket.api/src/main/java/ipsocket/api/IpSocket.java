@@ -83,6 +83,8 @@ public interface IpSocket extends IoDevice {
      * {@link #isAutoConnect() autoConnect} is on.
      *
      * @param hostname a host name, an IPv4 literal or an IPv6 literal (without brackets)
+     * @throws IllegalArgumentException if the hostname is longer than 255 characters, more than
+     *         any DNS name
      */
     void setHostname(String hostname);
 
@@ -374,7 +376,10 @@ public interface IpSocket extends IoDevice {
     int getReadBufferLimit();
 
     /**
-     * Sets the most bytes buffered for reading; at least the maximum line length is kept.
+     * Sets the most bytes buffered for reading; a TCP socket keeps at least the maximum line
+     * length, so that {@link #readLine()} always makes progress, and a UDP socket always keeps
+     * at least one datagram (its queue is bounded by this many bytes and by its receive queue
+     * limit).
      *
      * @param readBufferLimit the limit in bytes, at least 1
      * @throws IllegalArgumentException if the value is less than 1
@@ -452,6 +457,7 @@ public interface IpSocket extends IoDevice {
      *
      * @param hostname the host name or address
      * @param port the port, 1 to 65535
+     * @throws IllegalArgumentException if the hostname is longer than 255 characters
      */
     void connectToHost(String hostname, int port);
 

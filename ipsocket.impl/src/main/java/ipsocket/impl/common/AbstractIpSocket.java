@@ -828,6 +828,19 @@ public abstract class AbstractIpSocket implements IpSocket {
         }
         listeners.remove(watcher);
         dispose();
+        if (!loop.inLoop()) {
+            // Wait until the loop has run the disposal, so its last signals (disconnected) are
+            // delivered before the caller unhooks anything, such as the event bridge.
+            CompletableFuture<Void> disposed = new CompletableFuture<>();
+            loop.execute(() -> disposed.complete(null));
+            try {
+                disposed.get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // the loop is stuck or gone; nothing more to wait for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return graceful;
     }
 
@@ -886,7 +899,7 @@ public abstract class AbstractIpSocket implements IpSocket {
             try {
                 values.put(definition.name(), definition.convert(raw));
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigurationProblem(definition, e.getMessage()));
+                problems.add(new ConfigurationProblem(definition, raw, e.getMessage()));
                 values.put(definition.name(), definition.defaultValue());
             }
         }
@@ -897,11 +910,22 @@ public abstract class AbstractIpSocket implements IpSocket {
     /** A configuration value that could not be used. */
     public static final class ConfigurationProblem {
         private final PropertyDef<?> property;
+        private final Object value;
         private final String message;
 
-        ConfigurationProblem(PropertyDef<?> property, String message) {
+        ConfigurationProblem(PropertyDef<?> property, Object value, String message) {
             this.property = property;
+            this.value = value;
             this.message = message;
+        }
+
+        /**
+         * Returns the bad value as configured.
+         *
+         * @return the value
+         */
+        public Object value() {
+            return value;
         }
 
         /**

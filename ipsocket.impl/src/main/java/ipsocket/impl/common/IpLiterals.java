@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class IpLiterals {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[\\w.\\-]+)?");
+    /** Longest IPv6 literal (45) plus a generous scope (interface name or number). */
+    private static final int MAX_LITERAL_LENGTH = 45 + 1 + 64;
 
     private IpLiterals() {
     }
@@ -23,7 +24,8 @@ public final class IpLiterals {
      * @return the address, or empty if the text is no valid IP literal
      */
     public static Optional<InetAddress> parse(String text) {
-        if (text == null || !(IPV4.matcher(text).matches() || IPV6.matcher(text).matches())) {
+        if (text == null || text.length() > MAX_LITERAL_LENGTH
+                || !(IPV4.matcher(text).matches() || looksLikeIpv6(text))) {
             return Optional.empty();
         }
         try {
@@ -32,6 +34,33 @@ public final class IpLiterals {
         } catch (UnknownHostException | SecurityException e) {
             return Optional.empty();
         }
+    }
+
+    /** Hex digits, dots and at least one colon, then optionally %scope: linear, no backtracking. */
+    private static boolean looksLikeIpv6(String text) {
+        int scope = text.indexOf('%');
+        int end = scope < 0 ? text.length() : scope;
+        boolean colon = false;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == ':') {
+                colon = true;
+            } else if (!(c == '.' || Character.digit(c, 16) >= 0)) {
+                return false;
+            }
+        }
+        if (scope >= 0) {
+            for (int i = scope + 1; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+            if (scope == text.length() - 1) {
+                return false;
+            }
+        }
+        return colon;
     }
 
     /**
@@ -43,7 +72,7 @@ public final class IpLiterals {
      */
     public static String requireLiteral(String text) {
         if (parse(text).isEmpty()) {
-            throw new IllegalArgumentException("localAddress '" + text
+            throw new IllegalArgumentException("localAddress '" + Texts.abbreviate(text)
                     + "' is not an IP literal such as 127.0.0.1 or ::1 (host names are not looked up for binding)");
         }
         return text;
@@ -59,7 +88,7 @@ public final class IpLiterals {
     public static String requireMulticast(String text) {
         Optional<InetAddress> address = parse(text);
         if (address.isEmpty() || !address.get().isMulticastAddress()) {
-            throw new IllegalArgumentException("multicastGroups entry '" + text
+            throw new IllegalArgumentException("multicastGroups entry '" + Texts.abbreviate(text)
                     + "' is not a multicast address literal (224.0.0.0/4 or ff00::/8)");
         }
         return text;

@@ -62,7 +62,9 @@ public final class ListenerSupport {
         for (SocketListener listener : listeners) {
             try {
                 signal.accept(listener);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (RuntimeException | Error e) {
+                // Errors too (a StackOverflowError in a listener): the loop thread carries every
+                // socket on it and must survive any one listener.
                 LOG.log(Level.WARNING, "A listener of socket '" + socket.getObjectId()
                         + "' failed; the socket carries on", e);
             }

@@ -98,10 +98,21 @@ public final class PropertyDef<T> {
         return name;
     }
 
+    /** Most entries of a list value (multicast groups). */
+    static final int MAX_LIST = 64;
+
+    /** Longest text value; the longest DNS name is 253 characters. */
+    static final int MAX_TEXT = 255;
+
     static PropertyDef<String> text(String name, String defaultValue) {
         return new PropertyDef<>(name, String.class, defaultValue, raw -> {
             if (raw instanceof String) {
-                return ((String) raw).trim();
+                String value = ((String) raw).trim();
+                if (value.length() > MAX_TEXT) {
+                    throw new IllegalArgumentException(name + " '" + Texts.abbreviate(value) + "' is too long: at most "
+                            + MAX_TEXT + " characters");
+                }
+                return value;
             }
             throw wrongType(name, raw, "text");
         });
@@ -162,6 +173,10 @@ public final class PropertyDef<T> {
     static PropertyDef<NetworkProtocol> protocol(String name) {
         return new PropertyDef<>(name, NetworkProtocol.class, NetworkProtocol.ANY_IP_PROTOCOL, raw -> {
             NetworkProtocol protocol;
+            if (raw instanceof String && ((String) raw).length() > 40) {
+                throw new IllegalArgumentException(name + " '" + Texts.abbreviate(raw)
+                        + "' is not a protocol: expected IPv4Protocol, IPv6Protocol or AnyIPProtocol");
+            }
             try {
                 if (raw instanceof NetworkProtocol) {
                     protocol = (NetworkProtocol) raw;
@@ -208,6 +223,9 @@ public final class PropertyDef<T> {
             } else {
                 throw wrongType(name, raw, "a list of text");
             }
+            if (values.size() > MAX_LIST) {
+                throw new IllegalArgumentException(name + " has " + values.size() + " entries: at most " + MAX_LIST);
+            }
             List<String> checked = new ArrayList<>(values.size());
             for (String value : values) {
                 checked.add(elementCheck.apply(value));
@@ -222,12 +240,16 @@ public final class PropertyDef<T> {
         }
         if (raw instanceof Number || raw instanceof String) {
             String text = raw.toString().trim();
+            if (text.length() > 40) { // no integer of ours is longer; parsing huge text is slow
+                throw new IllegalArgumentException(name + " '" + Texts.abbreviate(text)
+                        + "' is not an integer: expected " + expected);
+            }
             try {
                 BigDecimal decimal = new BigDecimal(text);
                 return decimal.longValueExact();
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(name + " '" + text + "' is not an integer: expected "
-                        + expected, e);
+                throw new IllegalArgumentException(name + " '" + Texts.abbreviate(text)
+                        + "' is not an integer: expected " + expected, e);
             }
         }
         throw wrongType(name, raw, expected);
@@ -235,6 +257,6 @@ public final class PropertyDef<T> {
 
     private static IllegalArgumentException wrongType(String name, Object raw, String expected) {
         return new IllegalArgumentException(name + " has a value of type " + raw.getClass().getSimpleName()
-                + " ('" + raw + "'): expected " + expected);
+                + " ('" + Texts.abbreviate(raw) + "'): expected " + expected);
     }
 }

@@ -25,6 +25,7 @@ public final class WriteBuffer {
 
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>(2);
     private long size;
+    private IOException failure;
 
     /**
      * Returns the number of buffered bytes.
@@ -86,35 +87,54 @@ public final class WriteBuffer {
     }
 
     /**
-     * Writes as much as the channel accepts now.
+     * Writes as much as the channel accepts now. A failure after some bytes went out does not
+     * lose their count: it is kept for {@link #takeFailure()} and the count is returned.
      *
      * @param channel a non-blocking channel
      * @return the number of bytes written
-     * @throws IOException if the channel fails
      */
-    public long writeTo(GatheringByteChannel channel) throws IOException {
+    public long writeTo(GatheringByteChannel channel) {
         long total = 0;
         ByteBuffer[] gather = GATHER_ARRAY.get();
-        while (!chunks.isEmpty()) {
-            int count = 0;
-            for (ByteBuffer chunk : chunks) {
-                gather[count++] = chunk;
-                if (count == GATHER) {
+        try {
+            while (!chunks.isEmpty()) {
+                int count = 0;
+                for (ByteBuffer chunk : chunks) {
+                    gather[count++] = chunk;
+                    if (count == GATHER) {
+                        break;
+                    }
+                }
+                long written;
+                try {
+                    written = count == 1 ? channel.write(gather[0]) : channel.write(gather, 0, count);
+                } finally {
+                    java.util.Arrays.fill(gather, 0, count, null);
+                }
+                if (written <= 0) {
                     break;
                 }
+                total += written;
+                size -= written;
+                while (!chunks.isEmpty() && !chunks.peekFirst().hasRemaining()) {
+                    chunks.pollFirst();
+                }
             }
-            long written = count == 1 ? channel.write(gather[0]) : channel.write(gather, 0, count);
-            java.util.Arrays.fill(gather, 0, count, null);
-            if (written <= 0) {
-                break;
-            }
-            total += written;
-            size -= written;
-            while (!chunks.isEmpty() && !chunks.peekFirst().hasRemaining()) {
-                chunks.pollFirst();
-            }
+        } catch (IOException e) {
+            failure = e;
         }
         return total;
+    }
+
+    /**
+     * Returns and forgets the failure of the last {@link #writeTo} call.
+     *
+     * @return the failure, or {@code null} if the last write did not fail
+     */
+    public IOException takeFailure() {
+        IOException taken = failure;
+        failure = null;
+        return taken;
     }
 
     /** Discards everything buffered. */

@@ -214,8 +214,8 @@ public final class EventLoop {
         ChannelHandler handler = (ChannelHandler) key.attachment();
         try {
             handler.onReady(key);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Channel handler failed on " + name(), e);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "Channel handler failed on " + name() + "; the loop carries on", e);
         }
     }
 
@@ -254,8 +254,8 @@ public final class EventLoop {
     private void safely(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Task failed on " + name(), e);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "Task failed on " + name() + "; the loop carries on", e);
         }
     }
 
@@ -266,7 +266,7 @@ public final class EventLoop {
             if (attachment instanceof ChannelHandler) {
                 try {
                     ((ChannelHandler) attachment).onLoopShutdown();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.log(Level.WARNING, "Handler failed during shutdown of " + name(), e);
                 }
             }

@@ -141,7 +141,7 @@ final class SocketService {
         List<ConfigurationProblem> problems = socket.applyConfiguration(properties);
         boolean endpointReported = false;
         for (ConfigurationProblem problem : problems) {
-            report(errorFor(problem.property()), problem.message());
+            report(errorFor(problem), problem.message());
             endpointReported |= problem.property() == SocketProperties.HOSTNAME
                     || problem.property() == SocketProperties.PORT;
         }
@@ -176,10 +176,13 @@ final class SocketService {
         return "Bad value in " + configurationName + " of socket '" + socket.getObjectId() + "': " + message;
     }
 
-    /** The error value a bad configuration value of a property stands for. */
-    static SocketError errorFor(PropertyDef<?> property) {
+    /** The error value a bad configuration value stands for. */
+    static SocketError errorFor(ConfigurationProblem problem) {
+        PropertyDef<?> property = problem.property();
         if (property == SocketProperties.HOSTNAME) {
-            return SocketError.EMPTY_HOST_NAME_ERROR;
+            // text that can name no host (too long) is not found; anything else is no hostname
+            return problem.value() instanceof String && !((String) problem.value()).isBlank()
+                    ? SocketError.HOST_NOT_FOUND_ERROR : SocketError.EMPTY_HOST_NAME_ERROR;
         }
         if (property == SocketProperties.PORT) {
             return SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR;

@@ -44,6 +44,8 @@ import ipsocket.impl.loop.Timer;
 public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     /** Reads per readiness event before other sockets get their turn. */
     private static final int READS_PER_EVENT = 4;
+    /** How long a graceful close waits for the peer to close its side after our FIN. */
+    static final long LINGERING_CLOSE_MILLIS = 5_000;
     /** A connection that lasted this many lower backoff bounds resets the backoff. */
     private static final int STABLE_CONNECTION_FACTOR = 10;
 
@@ -79,6 +81,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private HappyEyeballsConnector connector;
     private Timer connectTimer;
     private Timer reconnectTimer;
+    private Timer lingerTimer;
     private SocketChannel channel;
     private SelectionKey key;
     private long connectedAtNanos;
@@ -405,7 +408,12 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     private void closeChannel() {
+        if (lingerTimer != null) {
+            lingerTimer.cancel();
+            lingerTimer = null;
+        }
         if (channel != null) {
+            discardUnreadInput(channel);
             loop.close(key, channel);
             channel = null;
             key = null;
@@ -464,7 +472,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         boolean newline = false;
         boolean endOfStream = false;
         IOException failure = null;
-        int limit = getReadBufferLimit();
+        long limit = effectiveReadLimit();
         try {
             for (int reads = 0; reads < READS_PER_EVENT; reads++) {
                 long space;
@@ -472,6 +480,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
                     space = limit - readBuffer.size();
                 }
                 if (space <= 0) {
+                    if (getState() == SocketState.CLOSING && outputShut) {
+                        // closing: the peer's last bytes must not hold the close up
+                        endOfStream = drainAndDiscard(source);
+                        break;
+                    }
                     pauseReading();
                     break;
                 }
@@ -489,10 +502,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
                     break;
                 }
                 buffer.flip();
-                tapData(buffer);
+                ByteBuffer arrival = buffer.duplicate();
                 synchronized (readLock) {
                     newline |= readBuffer.append(buffer);
                 }
+                tapData(arrival); // after the append: whoever sees the event can read the bytes
                 received += count;
                 if (count < requested) {
                     break; // drained the OS buffer
@@ -512,8 +526,54 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (failure != null) {
             onConnectionError(failure);
         } else if (endOfStream) {
-            onPeerClosed();
+            if (getState() == SocketState.CLOSING && outputShut) {
+                synchronized (readLock) {
+                    peerClosed = true;
+                }
+                finishClose(); // the peer's FIN answers ours: the close is complete
+            } else {
+                onPeerClosed();
+            }
         }
+    }
+
+    /**
+     * Reads and drops what waits unread in the OS receive queue before a close: closing a
+     * socket with unread input makes Linux send a reset instead of FIN, and a reset makes the
+     * peer's kernel drop whatever the peer has not read yet of what we sent. Bounded, so a
+     * flooding peer cannot hold the close up.
+     */
+    private void discardUnreadInput(SocketChannel target) {
+        ByteBuffer buffer = loop.sharedReadBuffer();
+        try {
+            for (int reads = 0; reads < 16 && target.read(buffer) > 0; reads++) {
+                buffer.clear();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection is gone already: nothing to protect
+        }
+    }
+
+    /**
+     * The read limit, raised to the maximum line length when set below it: with that many bytes
+     * buffered {@code readLine()} always returns something, so a line reader never starves.
+     */
+    private long effectiveReadLimit() {
+        return Math.max(getReadBufferLimit(), getMaxLineLength());
+    }
+
+    /**
+     * Reads and drops what the peer still sends while a close waits for its FIN.
+     *
+     * @return {@code true} if the peer's end of stream was reached
+     */
+    private boolean drainAndDiscard(SocketChannel source) throws IOException {
+        ByteBuffer buffer = loop.sharedReadBuffer();
+        int count;
+        while ((count = source.read(buffer)) > 0) {
+            buffer.clear();
+        }
+        return count < 0;
     }
 
     private void announceArrival(boolean newline) {
@@ -540,7 +600,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         }
         long space;
         synchronized (readLock) {
-            space = getReadBufferLimit() - readBuffer.size();
+            space = effectiveReadLimit() - readBuffer.size();
         }
         if (space > 0 && readPaused.compareAndSet(true, false)) {
             if (loop.inLoop()) {
@@ -603,16 +663,24 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         }
         long written;
         boolean drained;
-        try {
-            synchronized (writeLock) {
-                written = writeBuffer.writeTo(target);
-                drained = writeBuffer.isEmpty();
-                if (drained) {
-                    writeLock.notifyAll();
-                }
+        IOException failure;
+        synchronized (writeLock) {
+            written = writeBuffer.writeTo(target);
+            failure = writeBuffer.takeFailure();
+            drained = writeBuffer.isEmpty();
+            if (drained) {
+                writeLock.notifyAll();
             }
-        } catch (IOException e) {
-            onConnectionError(e);
+        }
+        if (written > 0) {
+            countSent(written); // counted even when a later write of this flush failed
+            listeners.fire(listener -> listener.bytesWritten(this, written));
+            if (channel != target) {
+                return;
+            }
+        }
+        if (failure != null) {
+            onConnectionError(failure);
             return;
         }
         int ops = key.interestOps();
@@ -620,18 +688,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (wanted != ops) {
             key.interestOps(wanted);
         }
-        if (written > 0) {
-            countSent(written);
-            listeners.fire(listener -> listener.bytesWritten(this, written));
-            if (channel != target) {
-                return;
-            }
-        }
         if (!drained) {
             return;
         }
         if (getState() == SocketState.CLOSING) {
-            finishClose();
+            closeWhenPeerIsDone(target);
         } else if (outputShutdownRequested && !outputShut) {
             outputShut = true;
             try {
@@ -639,6 +700,39 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
             } catch (IOException e) {
                 onConnectionError(e);
             }
+        }
+    }
+
+    /**
+     * Ends a graceful close once every accepted byte is with the OS. Closing a socket whose
+     * receive queue holds unread bytes makes Linux send a reset, and a reset makes the peer's
+     * kernel discard what the peer has not read yet. So: send FIN, keep reading until the
+     * peer closes its side too, then close; if it does not within the lingering time, close
+     * anyway.
+     */
+    private void closeWhenPeerIsDone(SocketChannel target) {
+        if (peerClosedSeen() || getLinger() == 0) {
+            finishClose(); // nothing more can arrive, or the user asked for an abortive close
+            return;
+        }
+        if (!outputShut) {
+            outputShut = true;
+            try {
+                target.shutdownOutput();
+            } catch (IOException e) {
+                finishClose();
+                return;
+            }
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+            readPaused.set(false);
+            long lingerMillis = getLinger() > 0 ? getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
+            long id = attemptId;
+            lingerTimer = loop.schedule(lingerMillis, () -> {
+                lingerTimer = null;
+                if (id == attemptId && channel == target && getState() == SocketState.CLOSING) {
+                    finishClose();
+                }
+            });
         }
     }
 

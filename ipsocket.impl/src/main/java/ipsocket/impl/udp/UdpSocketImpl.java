@@ -69,6 +69,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // Receive side, guarded by receiveLock.
     private final Object receiveLock = new Object();
     private final ArrayDeque<UdpDatagram> received = new ArrayDeque<>();
+    private long receivedBytes;
     private boolean overflowing;
     private volatile UdpDatagram currentDatagram;
     private final AtomicLong dropped = new AtomicLong();
@@ -437,8 +438,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     @Override
     public void abort() {
         synchronized (sendLock) {
-            outgoing.clear();
-            outgoingBytes = 0;
+            discardQueuedLocked();
         }
         loop.execute(() -> close(false));
     }
@@ -480,8 +480,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             key = null;
         }
         synchronized (sendLock) {
-            outgoing.clear();
-            outgoingBytes = 0;
+            discardQueuedLocked();
         }
         setEnds(null, null);
     }
@@ -570,20 +569,23 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         countReceived(datagram.size());
         boolean overflowStarted = false;
         synchronized (receiveLock) {
-            if (received.size() >= getReceiveQueueLimit()) {
+            boolean full = received.size() >= getReceiveQueueLimit()
+                    || !received.isEmpty() && receivedBytes + datagram.size() > getReadBufferLimit();
+            if (full) {
                 dropped.incrementAndGet();
                 overflowStarted = !overflowing;
                 overflowing = true;
             } else {
                 received.addLast(datagram);
+                receivedBytes += datagram.size();
             }
         }
         if (overflowStarted) {
             reportError(SocketError.TEMPORARY_ERROR, "The receive queue of socket '" + getObjectId() + "' is full ("
-                    + getReceiveQueueLimit() + " datagrams): further datagrams are dropped and counted until"
-                    + " it is read");
+                    + getReceiveQueueLimit() + " datagrams or " + getReadBufferLimit() + " bytes): further datagrams"
+                    + " are dropped and counted until it is read");
         }
-        tapData(datagram.getPayloadBuffer());
+        tapData(datagram.getPayloadBuffer()); // after queueing: whoever sees the event can read it
         UdpDatagram previous = currentDatagram;
         currentDatagram = datagram;
         firePropertyChanged("currentDatagram", previous, datagram);
@@ -604,6 +606,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         synchronized (receiveLock) {
             received.removeIf(datagram -> datagram.getSenderPort() != peer.getPort()
                     || !sameAddress(datagram.getSenderAddress(), peer.getAddress()));
+            receivedBytes = received.stream().mapToLong(UdpDatagram::size).sum();
         }
     }
 
@@ -615,6 +618,9 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     public UdpDatagram readDatagram() {
         synchronized (receiveLock) {
             UdpDatagram next = received.pollFirst();
+            if (next != null) {
+                receivedBytes -= next.size();
+            }
             if (received.size() < getReceiveQueueLimit()) {
                 overflowing = false;
             }
@@ -750,12 +756,18 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private boolean sendToHostName(UdpDatagram datagram) {
         String host = datagram.getDestinationAddress();
         NetworkProtocol protocol = getProtocol();
+        // The datagram counts against the send limit while its destination is looked up.
+        if (!reserve(datagram.size())) {
+            return false;
+        }
         try {
             group.resolver().execute(() -> {
                 try {
                     InetAddress address = HostResolver.resolve(host, protocol).get(0);
-                    loop.execute(() -> enqueue(datagram, new InetSocketAddress(address, datagram.getDestinationPort())));
+                    InetSocketAddress target = new InetSocketAddress(address, datagram.getDestinationPort());
+                    loop.execute(() -> enqueueReserved(datagram, target));
                 } catch (IOException | RuntimeException e) {
+                    release(datagram.size());
                     reportErrorFromAnyThread(SocketError.HOST_NOT_FOUND_ERROR, "Host " + host
                             + " not found for a datagram of socket '" + getObjectId() + "': "
                             + SocketErrors.reason(e));
@@ -763,25 +775,53 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             });
             return true;
         } catch (RejectedExecutionException e) {
+            release(datagram.size());
             reportErrorFromAnyThread(SocketError.SOCKET_RESOURCE_ERROR, "Cannot look up " + host
                     + ": the resolver is shut down");
             return false;
         }
     }
 
-    private boolean enqueue(UdpDatagram datagram, InetSocketAddress target) {
+    private boolean reserve(int bytes) {
         synchronized (sendLock) {
-            if (outgoingBytes + datagram.size() > getWriteBufferLimit() && !outgoing.isEmpty()) {
+            if (outgoingBytes + bytes > getWriteBufferLimit() && outgoingBytes > 0) {
                 reportErrorFromAnyThread(SocketError.TEMPORARY_ERROR, "The send queue of socket '" + getObjectId()
                         + "' is full (" + outgoingBytes + " bytes pending): datagram refused");
                 return false;
             }
+            outgoingBytes += bytes;
+            return true;
+        }
+    }
+
+    /** Drops every queued datagram; call holding sendLock. Reservations of pending lookups stay. */
+    private void discardQueuedLocked() {
+        for (Outgoing queued : outgoing) {
+            outgoingBytes -= queued.payload.remaining();
+        }
+        outgoing.clear();
+    }
+
+    private void release(int bytes) {
+        synchronized (sendLock) {
+            outgoingBytes -= bytes;
+        }
+    }
+
+    private void enqueueReserved(UdpDatagram datagram, InetSocketAddress target) {
+        synchronized (sendLock) {
             outgoing.addLast(new Outgoing(datagram.getPayloadBuffer(), target, datagram.getHopLimit()));
-            outgoingBytes += datagram.size();
         }
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(this::runScheduledFlush);
         }
+    }
+
+    private boolean enqueue(UdpDatagram datagram, InetSocketAddress target) {
+        if (!reserve(datagram.size())) {
+            return false;
+        }
+        enqueueReserved(datagram, target);
         return true;
     }
 
@@ -791,8 +831,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             // Sending from an unbound socket binds it first, as Qt does.
             if (!bindNow(false) && channel == null) {
                 synchronized (sendLock) {
-                    outgoing.clear();
-                    outgoingBytes = 0;
+                    discardQueuedLocked();
                 }
                 return;
             }
