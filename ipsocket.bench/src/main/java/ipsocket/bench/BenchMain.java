@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import ipsocket.bench.client.Client;
+import ipsocket.bench.events.EventsBench;
 import ipsocket.bench.peer.Peer;
 
 /**
@@ -29,7 +30,7 @@ public final class BenchMain {
             "modes: " + Options.ALL_MODES + " (default: all)",
             "options: --quick --json FILE --impls nio,ipsocket,netty,netty-epoll --port P (external peer)",
             "         --secs S --mib M --chunk B --msg B --dgram B --lines N --conns N --runs R",
-            "         --warmup S --io-threads T --in-process (conn-scale) --no-jmh --verbose");
+            "         --warmup S --io-threads T --in-process (conn-scale, events) --no-jmh --verbose");
 
     private BenchMain() {
     }
@@ -55,6 +56,10 @@ public final class BenchMain {
             org.openjdk.jmh.Main.main(Options.rest(args, 1));
             return 0;
         }
+        if (args.length > 0 && args[0].equals("events-child")) {
+            EventsBench.child(Options.rest(args, 1));
+            return 0;
+        }
         if (args.length > 0 && args[0].equals("conn-scale-child")) {
             ConnScale.child(Options.rest(args, 1));
             return 0;
@@ -78,6 +83,7 @@ public final class BenchMain {
         }
         Report report = new Report(o, results, notes, started);
         report.printTable(out);
+        report.printEventsTable(out);
         report.printTargets(out);
         Path json = o.json != null ? Path.of(o.json) : defaultJson();
         report.writeJson(json);
@@ -99,8 +105,9 @@ public final class BenchMain {
     }
 
     private static int runPeer(String[] args, PrintStream out) throws Exception {
-        if (args.length == 0 || !Options.ALL_MODES.contains(args[0])) {
-            throw new IllegalArgumentException("peer needs a mode: " + Options.ALL_MODES + "\n" + USAGE);
+        if (args.length == 0 || !Options.ALL_MODES.contains(args[0]) || args[0].equals("events")) {
+            throw new IllegalArgumentException("peer needs a mode: " + Options.ALL_MODES
+                    + " (events has no standalone peer: it runs its own in the framework's JVM)\n" + USAGE);
         }
         Options o = Options.parse(Options.rest(args, 1));
         try (Peer peer = Peer.forMode(args[0], o.port)) {
@@ -119,7 +126,8 @@ public final class BenchMain {
             out.println();
             out.println("== " + mode + " ==");
             out.flush();
-            List<Result> modeResults = mode.equals("conn-scale") ? runConnScale(o, out) : runMode(mode, o, out);
+            List<Result> modeResults = mode.equals("conn-scale") ? runConnScale(o, out)
+                    : mode.equals("events") ? List.of(EventsBench.run(o, out, notes)) : runMode(mode, o, out);
             for (Result r : modeResults) {
                 out.println(r.line());
             }

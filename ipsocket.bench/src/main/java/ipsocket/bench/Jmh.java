@@ -14,6 +14,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 import ipsocket.bench.jmh.BufferCopyBench;
+import ipsocket.bench.jmh.EventBuildBench;
 import ipsocket.bench.jmh.LineScanBench;
 
 /** Runs the JMH micro-benchmarks of the full mode and summarises them. */
@@ -31,6 +32,7 @@ final class Jmh {
             runs = new Runner(new OptionsBuilder()
                     .include(LineScanBench.class.getName())
                     .include(BufferCopyBench.class.getName())
+                    .include(EventBuildBench.class.getName())
                     .verbosity(VerboseMode.SILENT)
                     .build()).run();
         } catch (Exception e) {
@@ -50,6 +52,8 @@ final class Jmh {
             v.put("ops_per_s_error", err);
             if (cls.endsWith("LineScanBench")) {
                 v.put("lines_per_s", opsPerSec * LineScanBench.LINES_PER_BLOCK);
+            } else if (cls.endsWith("EventBuildBench")) {
+                v.put("events_per_s", opsPerSec);
             } else {
                 v.put("MBps", opsPerSec * BufferCopyBench.SIZE / 1e6);
             }
@@ -59,6 +63,7 @@ final class Jmh {
             out.println(String.format(Locale.ROOT, "JMH %-15s %-28s %12s ops/s  %s", r.mode.substring(4), method,
                     Result.format(opsPerSec), v.containsKey("lines_per_s")
                             ? Result.format(v.get("lines_per_s")) + " lines/s"
+                            : v.containsKey("events_per_s") ? Result.format(v.get("ns_per_op")) + " ns/event"
                             : Result.format(v.get("MBps")) + " MB/s"));
         }
         return results;

@@ -13,7 +13,7 @@ import java.util.Map;
 public final class Options {
     /** Every mode, in run order. */
     public static final List<String> ALL_MODES =
-            List.of("tcp-throughput", "tcp-pingpong", "tcp-lines", "udp", "udp-recv", "conn-scale");
+            List.of("tcp-throughput", "tcp-pingpong", "tcp-lines", "udp", "udp-recv", "conn-scale", "events");
     /** Every client implementation, nio first (the reference of the ratios). */
     public static final List<String> ALL_IMPLS = List.of("nio", "ipsocket", "netty", "netty-epoll");
 
@@ -33,7 +33,7 @@ public final class Options {
     public Integer runs;
     public Double warmupSecs;
     public Integer ioThreads;
-    /** conn-scale: measure in this JVM instead of one child JVM per implementation. */
+    /** conn-scale and events: measure in this JVM instead of child JVMs. */
     public boolean inProcess;
     public boolean jmh = true;
     /** Verbose: print each run, not just the medians. */

@@ -70,9 +70,13 @@ public final class Report {
     public void printTable(PrintStream out) {
         List<String> impls = new ArrayList<>();
         for (String impl : Options.ALL_IMPLS) {
-            if (results.stream().anyMatch(r -> r.impl.equals(impl))) {
+            if (results.stream().anyMatch(r -> r.impl.equals(impl) && TABLE_KEYS.containsKey(r.mode))) {
                 impls.add(impl);
             }
+        }
+        if (results.stream().noneMatch(r -> TABLE_KEYS.containsKey(r.mode))) {
+            printErrors(out);
+            return; // only the events mode ran: it has its own table
         }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-15s %-18s", "mode", "figure"));
@@ -111,10 +115,87 @@ public final class Report {
                 out.println(sb);
             }
         }
+        printErrors(out);
+    }
+
+    private void printErrors(PrintStream out) {
         for (Result r : results) {
             if (!r.ok()) {
                 out.println("  " + r.impl + " " + r.mode + ": " + (r.note != null ? r.note : r.error));
             }
+        }
+    }
+
+    /** Rows of the events table: label, key of MB/s, key of the ratio (null: the baseline), event keys. */
+    private static final String[][] EVENT_ROWS = {
+        {"bulk send", "EventBridge disabled (no events)", "tx_nobridge"},
+        {"bulk send", "EventAdmin, no subscriber", "tx_nosub"},
+        {"bulk send", "subscriber", "tx_sub"},
+        {"bulk receive", "EventBridge disabled (no events)", "rx_nobridge"},
+        {"bulk receive", "EventAdmin, no subscriber", "rx_nosub"},
+        {"bulk receive", "subscriber (READY_READ)", "rx_sub"},
+        {"bulk receive", "publishData, no subscriber", "rx_data_nosub"},
+        {"bulk receive", "publishData + subscriber", "rx_data_sub"},
+        {"512 B writes", "EventBridge disabled (no events)", "rx_small_nobridge"},
+        {"512 B writes", "publishData, no subscriber", "rx_small_nosub"},
+        {"512 B writes", "publishData + subscriber", "rx_small_sub"},
+    };
+
+    /**
+     * The events mode's own table: its ratios are against ipsocket itself in the same framework
+     * and run (the same direction with EventAdmin and no subscriber), not against raw NIO.
+     */
+    public void printEventsTable(PrintStream out) {
+        Result r = find("ipsocket", "events");
+        if (r == null || !r.ok()) {
+            return;
+        }
+        out.println();
+        out.println("Events (ipsocket in Felix with EventAdmin; medians of " + r.runs.size()
+                + " run(s); ratio = MB/s / MB/s of the same direction without subscriber, per run)");
+        out.println(String.format(Locale.ROOT, "%-13s %-32s %7s %6s %7s %6s %7s %7s %9s %8s %7s", "direction", "variant",
+                "MB/s", "ratio", "CPU", "ratio", "loop", "EA", "events/s", "ev MB/s", "lag ms"));
+        for (String[] row : EVENT_ROWS) {
+            String k = row[2];
+            Double mbps = r.median.get(k + "_MBps");
+            Double ratio = r.median.get(k + "_ratio");
+            String events = "";
+            String eventMbps = "";
+            String lag = "";
+            if (k.equals("tx_sub")) {
+                events = Result.format(r.median.getOrDefault("tx_sub_events", Double.NaN)) + "/run";
+            } else if (k.equals("rx_sub")) {
+                events = Result.format(r.median.getOrDefault("rr_events_per_s", Double.NaN));
+                lag = Result.format(r.median.getOrDefault("rr_lag_ms", Double.NaN));
+            } else if (k.equals("rx_data_sub")) {
+                events = Result.format(r.median.getOrDefault("events_per_s", Double.NaN));
+                eventMbps = Result.format(r.median.getOrDefault("event_MBps", Double.NaN));
+                lag = Result.format(r.median.getOrDefault("event_lag_ms", Double.NaN));
+            } else if (k.equals("rx_small_sub")) {
+                events = Result.format(r.median.getOrDefault("small_events_per_s", Double.NaN));
+                eventMbps = Result.format(r.median.getOrDefault("small_event_MBps", Double.NaN));
+                lag = Result.format(r.median.getOrDefault("small_event_lag_ms", Double.NaN));
+            }
+            boolean base = k.equals("tx_nosub") || k.equals("rx_nosub") || k.equals("rx_small_nosub");
+            Double cpu = r.median.get(k + "_cpu_us_per_MB");
+            Double cpuRatio = r.median.get(k + "_cpu_ratio");
+            out.println(String.format(Locale.ROOT, "%-13s %-32s %7s %6s %7s %6s %7s %7s %9s %8s %7s", row[0], row[1],
+                    mbps == null ? "-" : Result.format(mbps),
+                    base ? "base" : ratio == null ? "-" : String.format(Locale.ROOT, "%.2fx", ratio),
+                    cpu == null ? "-" : Result.format(cpu),
+                    base ? "base" : cpuRatio == null ? "-" : String.format(Locale.ROOT, "%.2fx", cpuRatio),
+                    Result.format(r.median.getOrDefault(k + "_loop_us_per_MB", Double.NaN)),
+                    Result.format(r.median.getOrDefault(k + "_ea_us_per_MB", Double.NaN)),
+                    events, eventMbps, lag));
+        }
+        out.println("  CPU, loop, EA: CPU microseconds per MB moved (whole process; ipsocket's I/O thread;"
+                + " EventAdmin's threads); events/s, ev MB/s: delivered to the subscriber up to the run's marker");
+        if (r.median.containsKey("rr_ea_us_per_event")) {
+            out.println(String.format(Locale.ROOT, "  EventAdmin threads' CPU per delivered event: %s us (READY_READ),"
+                    + " %s us (publishData: READY_READ + DATA_RECEIVED), %s us (512 B writes)",
+                    Result.format(r.median.get("rr_ea_us_per_event")),
+                    Result.format(r.median.getOrDefault("data_ea_us_per_event", Double.NaN)),
+                    Result.format(r.median.getOrDefault("small_ea_us_per_event", Double.NaN))));
         }
     }
 
@@ -180,8 +261,27 @@ public final class Report {
                         fmt("%.2fx", r)));
             }
         }
-        t.add(new String[] {"events do not cut bulk throughput by more than 10%", "NOT MEASURED",
-                "needs the OSGi/EventAdmin wiring (see docs/BENCHMARKS.md)"});
+        Result events = find("ipsocket", "events");
+        Double txSub = value("ipsocket", "events", "tx_sub_ratio");
+        Double rxSub = value("ipsocket", "events", "rx_sub_ratio");
+        Double rxData = value("ipsocket", "events", "rx_data_sub_ratio");
+        if (txSub != null) {
+            t.add(check("events do not cut bulk throughput by more than 10%", txSub >= 0.90,
+                    fmt("bulk send with a subscriber on ipsocket/TcpSocket/* %.2fx without (%s events per run)",
+                            txSub, Result.format(value("ipsocket", "events", "tx_sub_events")))));
+            if (rxSub != null && rxData != null) {
+                t.add(check("module's addition: events cut bulk receive by <= 10% (READY_READ)", rxSub >= 0.90,
+                        fmt("%.2fx without subscriber; %s READY_READ/s delivered", rxSub,
+                                Result.format(value("ipsocket", "events", "rr_events_per_s")))));
+                t.add(check("module's addition: ... with publishData (DATA_RECEIVED)", rxData >= 0.90,
+                        fmt("%.2fx without subscriber and publishData; %s events/s, %s MB/s through events",
+                                rxData, Result.format(value("ipsocket", "events", "events_per_s")),
+                                Result.format(value("ipsocket", "events", "event_MBps")))));
+            }
+        } else {
+            t.add(new String[] {"events do not cut bulk throughput by more than 10%", "NOT MEASURED",
+                    events == null ? "mode events not run" : String.valueOf(events.error)});
+        }
         return t;
     }
 
