@@ -62,6 +62,15 @@ public abstract class AbstractIpSocket implements IpSocket {
          * @param data a copy of the bytes, owned by the tap
          */
         void dataReceived(AbstractIpSocket socket, byte[] data);
+
+        /**
+         * Returns whether anyone would receive the data now; when not, no copy is made.
+         *
+         * @return {@code true} to be handed the next arrival
+         */
+        default boolean wantsData() {
+            return true;
+        }
     }
 
     protected AbstractIpSocket(EventLoop loop, Executor resolver, String objectId, PropertyValues props) {
@@ -861,7 +870,7 @@ public abstract class AbstractIpSocket implements IpSocket {
      */
     protected final void tapData(ByteBuffer arrival) {
         DataTap tap = dataTap;
-        if (tap != null && props.get(SocketProperties.PUBLISH_DATA)) {
+        if (tap != null && props.get(SocketProperties.PUBLISH_DATA) && tap.wantsData()) {
             byte[] copy = new byte[arrival.remaining()];
             arrival.duplicate().get(copy);
             tap.dataReceived(this, copy);

@@ -7,7 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -32,6 +36,7 @@ public class EventBridge implements EventHandler, SocketRuntime.SocketObserver {
     private final EventAdmin eventAdmin;
     private final SocketRuntime runtime;
     private final Map<AbstractIpSocket, SocketEventPublisher> publishers = new ConcurrentHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
 
     /**
      * Starts publishing the events of every socket, present and future.
@@ -52,9 +57,35 @@ public class EventBridge implements EventHandler, SocketRuntime.SocketObserver {
         runtime.removeObserver(this);
     }
 
+    /**
+     * Tracks the topics every other EventHandler subscribes to.
+     *
+     * @param reference the handler's service reference
+     */
+    @Reference(service = EventHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addHandler(ServiceReference<EventHandler> reference) {
+        if (reference.getBundle() != null && reference.getProperty(EventConstants.EVENT_TOPIC) != null
+                && !isOwnHandler(reference)) {
+            subscriptions.put(reference, Subscriptions.patterns(reference.getProperty(EventConstants.EVENT_TOPIC)));
+        }
+    }
+
+    void updatedHandler(ServiceReference<EventHandler> reference) {
+        addHandler(reference);
+    }
+
+    void removeHandler(ServiceReference<EventHandler> reference) {
+        subscriptions.remove(reference);
+    }
+
+    private static boolean isOwnHandler(ServiceReference<EventHandler> reference) {
+        return EventBridge.class.getName().equals(reference.getProperty("component.name"));
+    }
+
     @Override
     public void socketAdded(AbstractIpSocket socket, String topicPrefix) {
-        SocketEventPublisher publisher = new SocketEventPublisher(eventAdmin, topicPrefix);
+        SocketEventPublisher publisher = new SocketEventPublisher(eventAdmin, topicPrefix, subscriptions);
         if (publishers.putIfAbsent(socket, publisher) == null) {
             socket.addListener(publisher);
             socket.setDataTap(publisher);

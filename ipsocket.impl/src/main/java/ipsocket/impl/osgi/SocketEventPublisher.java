@@ -24,24 +24,59 @@ import ipsocket.impl.common.PropertyValues;
 final class SocketEventPublisher implements SocketListener, AbstractIpSocket.DataTap {
     private final EventAdmin eventAdmin;
     private final String topicPrefix;
+    private final Subscriptions subscriptions;
+    private final String[] topics = new String[EVENTS.length];
 
-    SocketEventPublisher(EventAdmin eventAdmin, String topicPrefix) {
+    /** The event names this publisher posts, indexed for the topic strings it builds once. */
+    private static final String[] EVENTS = {SocketEvents.CONNECTED, SocketEvents.DISCONNECTED,
+        SocketEvents.ERROR_OCCURRED, SocketEvents.READY_READ, SocketEvents.LINE_AVAILABLE_FOR_READ,
+        SocketEvents.STATE_CHANGED, SocketEvents.DATAGRAM_RECEIVED, SocketEvents.PROPERTY_CHANGED,
+        SocketEvents.DATA_RECEIVED};
+
+    SocketEventPublisher(EventAdmin eventAdmin, String topicPrefix, Subscriptions subscriptions) {
         this.eventAdmin = eventAdmin;
         this.topicPrefix = topicPrefix;
+        this.subscriptions = subscriptions;
+        for (int i = 0; i < EVENTS.length; i++) {
+            topics[i] = topicPrefix + EVENTS[i];
+        }
+    }
+
+    /** Returns whether some handler would receive the event; nobody listening, nothing built. */
+    private boolean wanted(String event) {
+        return subscriptions.wants(topic(event));
+    }
+
+    private String topic(String event) {
+        for (int i = 0; i < EVENTS.length; i++) {
+            if (EVENTS[i].equals(event)) {
+                return topics[i];
+            }
+        }
+        return topicPrefix + event;
     }
 
     @Override
     public void connected(IpSocket socket) {
+        if (!wanted(SocketEvents.CONNECTED)) {
+            return;
+        }
         post(SocketEvents.CONNECTED, base(socket, socket.getState()));
     }
 
     @Override
     public void disconnected(IpSocket socket) {
+        if (!wanted(SocketEvents.DISCONNECTED)) {
+            return;
+        }
         post(SocketEvents.DISCONNECTED, base(socket, socket.getState()));
     }
 
     @Override
     public void errorOccurred(IpSocket socket, SocketError error, String errorString) {
+        if (!wanted(SocketEvents.ERROR_OCCURRED)) {
+            return;
+        }
         Map<String, Object> properties = base(socket, socket.getState());
         properties.put(SocketEvents.ERROR, error.seedName());
         properties.put(SocketEvents.ERROR_CODE, error.value());
@@ -51,21 +86,33 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
 
     @Override
     public void readyRead(IpSocket socket) {
+        if (!wanted(SocketEvents.READY_READ)) {
+            return;
+        }
         post(SocketEvents.READY_READ, base(socket, socket.getState()));
     }
 
     @Override
     public void lineAvailableForRead(IpSocket socket) {
+        if (!wanted(SocketEvents.LINE_AVAILABLE_FOR_READ)) {
+            return;
+        }
         post(SocketEvents.LINE_AVAILABLE_FOR_READ, base(socket, socket.getState()));
     }
 
     @Override
     public void stateChanged(IpSocket socket, SocketState state) {
+        if (!wanted(SocketEvents.STATE_CHANGED)) {
+            return;
+        }
         post(SocketEvents.STATE_CHANGED, base(socket, state));
     }
 
     @Override
     public void datagramReceived(UdpSocket socket, UdpDatagram datagram) {
+        if (!wanted(SocketEvents.DATAGRAM_RECEIVED)) {
+            return;
+        }
         Map<String, Object> properties = base(socket, socket.getState());
         properties.put(SocketEvents.DATA, datagram.getPayload());
         properties.put(SocketEvents.SENDER_ADDRESS, datagram.getSenderAddress());
@@ -77,8 +124,8 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
 
     @Override
     public void propertyChanged(IpSocket socket, String name, Object oldValue, Object newValue) {
-        if ("currentDatagram".equals(name)) {
-            return; // DATAGRAM_RECEIVED carries it, with its addresses
+        if ("currentDatagram".equals(name) || !wanted(SocketEvents.PROPERTY_CHANGED)) {
+            return; // DATAGRAM_RECEIVED carries the datagram, with its addresses
         }
         Map<String, Object> properties = base(socket, socket.getState());
         properties.put(SocketEvents.PROPERTY, name);
@@ -88,13 +135,21 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
 
     @Override
     public void dataReceived(AbstractIpSocket socket, byte[] data) {
+        if (!wanted(SocketEvents.DATA_RECEIVED)) {
+            return;
+        }
         Map<String, Object> properties = base(socket, socket.getState());
         properties.put(SocketEvents.DATA, data);
         post(SocketEvents.DATA_RECEIVED, properties);
     }
 
+    @Override
+    public boolean wantsData() {
+        return wanted(SocketEvents.DATA_RECEIVED);
+    }
+
     private void post(String event, Map<String, Object> properties) {
-        eventAdmin.postEvent(new Event(topicPrefix + event, properties));
+        eventAdmin.postEvent(new Event(topic(event), properties));
     }
 
     /**
