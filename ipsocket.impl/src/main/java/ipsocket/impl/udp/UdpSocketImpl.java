@@ -78,6 +78,10 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private final Object sendLock = new Object();
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private long outgoingBytes;
+    /** The open channel while datagrams may go straight to it; null otherwise. Set under sendLock. */
+    private DatagramChannel directChannel;
+    /** Bytes sent straight from callers' threads and not yet counted and signalled on the loop. */
+    private final AtomicLong unreportedDirectSends = new AtomicLong();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
 
@@ -192,6 +196,9 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
             throw e;
         }
         channel = opened;
+        synchronized (sendLock) {
+            directChannel = opened;
+        }
         activeLocalEnd = snapshot(LOCAL_END);
         ipv6Channel = family == StandardProtocolFamily.INET6;
         setEnds((InetSocketAddress) opened.getLocalAddress(), null);
@@ -473,6 +480,9 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     }
 
     private void closeChannel() {
+        synchronized (sendLock) {
+            directChannel = null;
+        }
         if (channel != null) {
             memberships.clear(); // closing the channel drops its memberships
             loop.close(key, channel);
@@ -810,10 +820,55 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
 
     private void enqueueReserved(UdpDatagram datagram, InetSocketAddress target) {
         synchronized (sendLock) {
+            if (sendDirectly(datagram, target)) {
+                return;
+            }
             outgoing.addLast(new Outgoing(datagram.getPayloadBuffer(), target, datagram.getHopLimit()));
         }
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(this::runScheduledFlush);
+        }
+    }
+
+    /**
+     * Sends a datagram from the caller's thread while nothing is queued (no hop to the loop);
+     * call holding sendLock, so queued datagrams keep their order. Anything unusual (a full
+     * socket buffer, an error, a hop limit, an empty payload) takes the queue instead, where the
+     * loop sends it and reports what goes wrong.
+     *
+     * @return {@code true} if the datagram went out
+     */
+    private boolean sendDirectly(UdpDatagram datagram, InetSocketAddress target) {
+        if (directChannel == null || !outgoing.isEmpty() || datagram.size() == 0
+                || datagram.getHopLimit() != UdpDatagram.DEFAULT_HOP_LIMIT) {
+            return false;
+        }
+        try {
+            ByteBuffer payload = datagram.getPayloadBuffer();
+            int sent = target == null ? directChannel.write(payload) : directChannel.send(payload, target);
+            if (sent <= 0) {
+                return false;
+            }
+        } catch (PortUnreachableException e) {
+            // the kernel reports an earlier ICMP port unreachable once, to this call: pass it on
+            reportErrorFromAnyThread(SocketError.CONNECTION_REFUSED_ERROR, "Connection refused: " + endpoint()
+                    + " answered a datagram of socket '" + getObjectId() + "' with ICMP port unreachable");
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        outgoingBytes -= datagram.size();
+        if (unreportedDirectSends.getAndAdd(datagram.size()) == 0) {
+            loop.execute(this::reportDirectSends);
+        }
+        return true;
+    }
+
+    private void reportDirectSends() {
+        long sent = unreportedDirectSends.getAndSet(0);
+        if (sent > 0) {
+            countSent(sent);
+            listeners.fire(listener -> listener.bytesWritten(this, sent));
         }
     }
 
