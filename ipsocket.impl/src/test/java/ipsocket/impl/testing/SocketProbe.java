@@ -363,6 +363,25 @@ public final class SocketProbe implements SocketListener {
         return text.toString();
     }
 
+    /**
+     * Returns the stacks of the live {@code ipsocket-*} threads, for failure messages: a wait
+     * that times out with no callback at all usually means a blocked or dead event loop.
+     *
+     * @return one block per thread, or a note that there is none
+     */
+    public static String ioThreadDump() {
+        StringBuilder text = new StringBuilder("ipsocket threads:");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("ipsocket-")) {
+                text.append("\n  ").append(thread.getName()).append(' ').append(thread.getState());
+                for (StackTraceElement frame : stack) {
+                    text.append("\n      at ").append(frame);
+                }
+            }
+        });
+        return text.toString();
+    }
+
     // ---- waiting ----
 
     /**
@@ -467,7 +486,7 @@ public final class SocketProbe implements SocketListener {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 fail("Timed out after " + timeout.toMillis() + " ms waiting for: " + what
-                        + "\n" + describe());
+                        + "\n" + describe() + "\n" + ioThreadDump());
             }
             waitForCallback(seen, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
         }

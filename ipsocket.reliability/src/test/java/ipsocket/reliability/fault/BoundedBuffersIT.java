@@ -1,5 +1,6 @@
 package ipsocket.reliability.fault;
 
+import ipsocket.impl.testing.SocketProbe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,7 @@ class BoundedBuffersIT extends FaultTestBase {
 
         TcpSocketImpl socket = newSocket("slowreader", false);
         socket.setWriteBufferLimit(limit);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         AtomicLong maxPendingInCallbacks = new AtomicLong();
         socket.addListener(new SocketListener() {
             @Override
@@ -192,7 +193,7 @@ class BoundedBuffersIT extends FaultTestBase {
         TcpSocketImpl socket = newSocket("flood", false);
         socket.setReadBufferLimit(readLimit);
         socket.setMaxLineLength(maxLine);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         ReentrantLock lock = new ReentrantLock();
         Condition arrived = lock.newCondition();
         socket.addListener(new SocketListener() {

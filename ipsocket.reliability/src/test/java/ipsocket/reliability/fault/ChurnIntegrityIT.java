@@ -1,5 +1,6 @@
 package ipsocket.reliability.fault;
 
+import ipsocket.impl.testing.SocketProbe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,7 +110,7 @@ class ChurnIntegrityIT extends FaultTestBase {
         socket.setMaxLineLength(512);
         socket.setReadBufferLimit(1024);
         socket.setSendBufferSize(512 * 1024);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         socket.connectToHost("127.0.0.1", server.getLocalPort());
         probe.awaitConnected(WAIT);
         Waits.until(() -> !peerSockets.isEmpty() && socket.getBytesAvailable() == 1024, WAIT,
@@ -153,7 +154,7 @@ class ChurnIntegrityIT extends FaultTestBase {
         TcpSocketImpl socket = newSocket("churn", true);
         socket.setReconnectMinInterval(20);
         socket.setReconnectMaxInterval(200);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         Client client = new Client(socket, closeWhilePeerSends);
         socket.addListener(client);
 

@@ -1,5 +1,6 @@
 package ipsocket.reliability.fault;
 
+import ipsocket.impl.testing.SocketProbe;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
 import static ipsocket.api.SocketState.HOST_LOOKUP;
@@ -40,14 +41,14 @@ class ConnectFaultsIT extends FaultTestBase {
     void refusedConnectionsAreReportedAndRetriedWithinTheBackoff() throws IOException {
         int port = closedLoopbackPort();
         TcpSocketImpl socket = newSocket("refused", true);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(MIN_INTERVAL);
         socket.setReconnectMaxInterval(MAX_INTERVAL);
 
         long start = System.nanoTime();
         socket.connectToHost("127.0.0.1", port);
         probe.awaitError(SocketError.CONNECTION_REFUSED_ERROR, WAIT);
-        long firstError = probe.events(Probe.Kind.ERROR).get(0).nanos();
+        long firstError = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         probe.observeFor(WINDOW);
         long end = System.nanoTime();
 
@@ -92,13 +93,13 @@ class ConnectFaultsIT extends FaultTestBase {
     @Test
     void anUnresolvableHostIsHostNotFound() {
         TcpSocketImpl socket = newSocket("dns", false);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         socket.setConnectTimeout(20_000);
 
         long start = System.nanoTime();
         socket.connectToHost("nonexistent.invalid", 502);
         probe.awaitError(SocketError.HOST_NOT_FOUND_ERROR, Duration.ofSeconds(25));
-        long detected = probe.events(Probe.Kind.ERROR).get(0).nanos();
+        long detected = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         probe.awaitState(DISCONNECTED, WAIT);
 
         assertEquals(List.of(SocketError.HOST_NOT_FOUND_ERROR), probe.errors(), probe::describe);

@@ -1,5 +1,6 @@
 package ipsocket.reliability.fault;
 
+import ipsocket.impl.testing.SocketProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -70,8 +71,8 @@ abstract class FaultTestBase {
      * @param socket the socket
      * @return the probe
      */
-    static Probe probe(TcpSocketImpl socket) {
-        Probe probe = new Probe();
+    static SocketProbe probe(TcpSocketImpl socket) {
+        SocketProbe probe = new SocketProbe();
         socket.addListener(probe);
         return probe;
     }

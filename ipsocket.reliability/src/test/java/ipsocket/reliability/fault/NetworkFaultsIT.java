@@ -1,5 +1,6 @@
 package ipsocket.reliability.fault;
 
+import ipsocket.impl.testing.SocketProbe;
 import static ipsocket.api.SocketState.CONNECTED;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
@@ -79,12 +80,12 @@ class NetworkFaultsIT extends FaultTestBase {
         TcpSocketImpl socket = newSocket("timeout", false);
         int timeout = 1500;
         socket.setConnectTimeout(timeout);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
 
         long start = System.nanoTime();
         socket.connectToHost(ns.nsAddress, TIMEOUT_PORT);
         probe.awaitError(SocketError.SOCKET_TIMEOUT_ERROR, Duration.ofMillis(timeout + 5000));
-        long detected = probe.events(Probe.Kind.ERROR).get(0).nanos();
+        long detected = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         probe.awaitState(DISCONNECTED, WAIT);
         long elapsed = Waits.millisBetween(start, detected);
 
@@ -120,16 +121,16 @@ class NetworkFaultsIT extends FaultTestBase {
         socket.setKeepAliveIdle(1);
         socket.setKeepAliveInterval(1);
         socket.setKeepAliveCount(3);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         socket.connectToHost(ns.nsAddress, KEEPALIVE_PORT);
         probe.awaitConnected(WAIT);
-        long connectedAt = probe.events(Probe.Kind.CONNECTED).get(0).nanos();
+        long connectedAt = probe.events(SocketProbe.Kind.CONNECTED).get(0).nanos();
         assertEquals(List.of(), probe.errors(), "no error from applying the keepalive options: " + probe.describe());
 
         long vanishedAt = System.nanoTime();
         String how = ns.dropEverything();
         probe.awaitError(SocketError.NETWORK_ERROR, Duration.ofSeconds(15));
-        long detected = probe.events(Probe.Kind.ERROR).get(0).nanos();
+        long detected = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         probe.awaitDisconnected(WAIT);
 
         assertEquals(List.of(SocketError.NETWORK_ERROR), probe.errors(), probe::describe);
@@ -167,26 +168,26 @@ class NetworkFaultsIT extends FaultTestBase {
         socket.setKeepAliveIdle(1);
         socket.setKeepAliveInterval(1);
         socket.setKeepAliveCount(2);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         socket.connectToHost(ns.nsAddress, LINK_PORT);
         probe.awaitConnected(WAIT);
 
         long downAt = System.nanoTime();
         String down = ns.hostLink(false);
         probe.awaitDisconnected(Duration.ofSeconds(15));
-        long lostAt = probe.events(Probe.Kind.DISCONNECTED).get(0).nanos();
+        long lostAt = probe.events(SocketProbe.Kind.DISCONNECTED).get(0).nanos();
         SocketError lostWith = probe.errors().get(0);
         // Keep the link down for 6 s from the moment the connection was lost.
         probe.observeFor(Duration.ofNanos(Math.max(0, lostAt + 6_000_000_000L - System.nanoTime())));
         long upAt = System.nanoTime();
-        int attemptsWhileDown = probe.count(e -> e.kind() == Probe.Kind.STATE && e.value() == HOST_LOOKUP
+        int attemptsWhileDown = probe.count(e -> e.kind() == SocketProbe.Kind.STATE && e.value() == HOST_LOOKUP
                 && e.nanos() >= lostAt && e.nanos() < upAt);
         Set<SocketError> errorsWhileDown = new LinkedHashSet<>(probe.errors().subList(1, probe.errors().size()));
         List<String> texts = probe.errorStrings();
         String lastErrorWhileDown = texts.get(texts.size() - 1);
         String up = ns.hostLink(true);
         probe.awaitConnected(2, Duration.ofMillis(max + 2000 + 3000));
-        long reconnectedAt = probe.events(Probe.Kind.CONNECTED).get(1).nanos();
+        long reconnectedAt = probe.events(SocketProbe.Kind.CONNECTED).get(1).nanos();
         int lookupsAtReconnect = probe.stateCount(HOST_LOOKUP);
         probe.assertNotWithin(() -> probe.stateCount(HOST_LOOKUP) > lookupsAtReconnect || probe.connectedCount() > 2,
                 Duration.ofSeconds(2), "another attempt after reconnecting (storm)");

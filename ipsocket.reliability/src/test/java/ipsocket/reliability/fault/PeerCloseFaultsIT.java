@@ -1,5 +1,6 @@
 package ipsocket.reliability.fault;
 
+import ipsocket.impl.testing.SocketProbe;
 import static ipsocket.api.SocketState.CLOSING;
 import static ipsocket.api.SocketState.CONNECTED;
 import static ipsocket.api.SocketState.CONNECTING;
@@ -80,7 +81,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
         TcpSocketImpl socket = newSocket("reset", true);
         socket.setReconnectMinInterval(100);
         socket.setReconnectMaxInterval(400);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         byte[] chunk = Figures.randomBytes(CHUNK, 5);
         AtomicLong received = new AtomicLong();
         AtomicLong acceptedForSending = new AtomicLong();
@@ -115,13 +116,13 @@ class PeerCloseFaultsIT extends FaultTestBase {
         socket.connectToHost("127.0.0.1", server.getLocalPort());
         probe.awaitConnected(WAIT);
         probe.awaitError(SocketError.REMOTE_HOST_CLOSED_ERROR, WAIT);
-        long detectedAt = probe.events(Probe.Kind.ERROR).get(0).nanos();
+        long detectedAt = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         // What the socket accounted for on the reset connection, against what the peer read.
         long sentBeforeReset = socket.getBytesSent();
         long bytesWrittenBeforeReset = probe.bytesWrittenTotal();
         probe.awaitConnected(2, WAIT);
-        long reconnectedAt = probe.events(Probe.Kind.CONNECTED).get(1).nanos();
-        long disconnectedAt = probe.events(Probe.Kind.DISCONNECTED).get(0).nanos();
+        long reconnectedAt = probe.events(SocketProbe.Kind.CONNECTED).get(1).nanos();
+        long disconnectedAt = probe.events(SocketProbe.Kind.DISCONNECTED).get(0).nanos();
         probe.assertNotWithin(() -> accepted.get() > 2 || probe.connectedCount() > 2, Duration.ofMillis(800),
                 "a further connection: the reconnect must happen once");
 
@@ -175,7 +176,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
         TcpSocketImpl socket = newSocket("halfclose", false);
         socket.setWriteBufferLimit(8 * Figures.MIB);
         socket.setSendBufferSize(64 * 1024);
-        Probe probe = probe(socket);
+        SocketProbe probe = probe(socket);
         AtomicLong pendingAtError = new AtomicLong(-1);
         socket.addListener(new SocketListener() {
             @Override
@@ -199,7 +200,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
         long finAt = System.nanoTime();
         peer.get().shutdownOutput();
         probe.awaitError(SocketError.REMOTE_HOST_CLOSED_ERROR, WAIT);
-        long detectedAt = probe.events(Probe.Kind.ERROR).get(0).nanos();
+        long detectedAt = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         probe.awaitState(CLOSING, WAIT);
         assertFalse(socket.isWritable(), "no new writes after the peer's FIN");
         assertEquals(-1, socket.write(new byte[] {1}), "a write after the FIN is refused");
@@ -230,9 +231,9 @@ class PeerCloseFaultsIT extends FaultTestBase {
         assertArrayEquals(data, got);
         assertEquals(Figures.sha256(data, 0, data.length), peerSha);
         assertEquals(List.of(HOST_LOOKUP, CONNECTING, CONNECTED, CLOSING, DISCONNECTED), probe.states(), probe::describe);
-        List<Probe.Event> events = probe.events();
-        int errorIndex = indexOf(events, e -> e.kind() == Probe.Kind.ERROR);
-        int closingIndex = indexOf(events, e -> e.kind() == Probe.Kind.STATE && e.value() == CLOSING);
+        List<SocketProbe.Event> events = probe.events();
+        int errorIndex = indexOf(events, e -> e.kind() == SocketProbe.Kind.ERROR);
+        int closingIndex = indexOf(events, e -> e.kind() == SocketProbe.Kind.STATE && e.value() == CLOSING);
         assertTrue(errorIndex < closingIndex, "RemoteHostClosedError before Closing: " + probe.describe());
         assertEquals(List.of(SocketError.REMOTE_HOST_CLOSED_ERROR, SocketError.OPERATION_ERROR), probe.errors(),
                 probe::describe);
@@ -274,7 +275,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
         }, WAIT, () -> "the write buffer to stop draining");
     }
 
-    private static int indexOf(List<Probe.Event> events, java.util.function.Predicate<Probe.Event> match) {
+    private static int indexOf(List<SocketProbe.Event> events, java.util.function.Predicate<SocketProbe.Event> match) {
         for (int i = 0; i < events.size(); i++) {
             if (match.test(events.get(i))) {
                 return i;

@@ -28,9 +28,9 @@ import ipsocket.impl.common.SocketProperties;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
 import ipsocket.impl.udp.UdpSocketImpl;
-import ipsocket.reliability.kit.Await;
-import ipsocket.reliability.kit.SocketProbe;
-import ipsocket.reliability.kit.TestServer;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketProbe;
+import ipsocket.impl.testing.TestServer;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**

@@ -28,8 +28,8 @@ import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.udp.UdpSocketImpl;
-import ipsocket.reliability.kit.SocketProbe;
-import ipsocket.reliability.kit.UdpPeer;
+import ipsocket.impl.testing.SocketProbe;
+import ipsocket.impl.testing.UdpPeer;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**

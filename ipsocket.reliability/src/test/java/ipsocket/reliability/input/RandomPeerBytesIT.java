@@ -29,9 +29,9 @@ import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
-import ipsocket.reliability.kit.SocketProbe;
-import ipsocket.reliability.kit.TestData;
-import ipsocket.reliability.kit.TestServer;
+import ipsocket.impl.testing.SocketProbe;
+import ipsocket.impl.testing.TestData;
+import ipsocket.impl.testing.TestServer;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**

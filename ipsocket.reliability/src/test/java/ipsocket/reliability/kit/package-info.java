@@ -1,6 +1,6 @@
 /**
- * Test helpers of the reliability suite: loopback peers, a recording listener, deadline waits
- * and process resource counts. Copied from {@code ipsocket.impl/src/test/java/ipsocket/impl/testing}
- * (only the package changed) so that this module needs no test jar of another module.
+ * Helpers of the reliability suite only; the loopback peers, the recording listener and the
+ * deadline waits shared with the unit tests come from {@code ipsocket.impl}'s test jar
+ * ({@code ipsocket.impl.testing}).
  */
 package ipsocket.reliability.kit;

@@ -26,11 +26,11 @@ import ipsocket.api.UdpDatagram;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
 import ipsocket.impl.udp.UdpSocketImpl;
-import ipsocket.reliability.kit.Await;
-import ipsocket.reliability.kit.SocketProbe;
-import ipsocket.reliability.kit.TestData;
-import ipsocket.reliability.kit.TestServer;
-import ipsocket.reliability.kit.UdpPeer;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketProbe;
+import ipsocket.impl.testing.TestData;
+import ipsocket.impl.testing.TestServer;
+import ipsocket.impl.testing.UdpPeer;
 
 /**
  * Leak checks of issue 8: 1,000 TCP connect/close cycles against a loopback echo peer, mixing
