@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
+import ipsocket.impl.loop.ChannelHandler;
 import ipsocket.impl.loop.EventLoop;
 
 /**
@@ -197,6 +199,58 @@ public abstract class AbstractIpSocket implements IpSocket {
     protected final boolean endpointValid() {
         int port = getPort();
         return !getHostname().isEmpty() && port >= 1 && port <= 65535;
+    }
+
+    // ---- channel readiness (loop thread) -----------------------------------------------
+
+    /**
+     * Returns the selection key of the socket's open channel.
+     *
+     * @return the key, or {@code null} while no channel is open
+     */
+    protected abstract SelectionKey currentKey();
+
+    /** Reads what the channel has; called when it is readable. */
+    protected abstract void onReadable();
+
+    /** Writes what is queued; called when the channel is writable. */
+    protected abstract void onWritable();
+
+    /**
+     * Cancels timers and attempts and closes the channel because the loop is shutting down.
+     *
+     * @return {@code true} if a channel was open
+     */
+    protected abstract boolean releaseForShutdown();
+
+    /** Hands the readiness of the socket's one channel to the socket. */
+    protected final class ChannelEvents implements ChannelHandler {
+        /** Creates the handler a subclass registers its channel with. */
+        public ChannelEvents() {
+            // the socket it belongs to is the enclosing instance
+        }
+
+        @Override
+        public void onReady(SelectionKey readyKey) {
+            if (readyKey != currentKey() || !readyKey.isValid()) {
+                return; // a key of a channel closed meanwhile
+            }
+            if (readyKey.isReadable()) {
+                onReadable();
+            }
+            if (readyKey == currentKey() && readyKey.isValid() && readyKey.isWritable()) {
+                onWritable();
+            }
+        }
+
+        @Override
+        public void onLoopShutdown() {
+            boolean wasOpen = releaseForShutdown();
+            changeState(SocketState.DISCONNECTED);
+            if (wasOpen) {
+                listeners.fire(listener -> listener.disconnected(AbstractIpSocket.this));
+            }
+        }
     }
 
     // ---- shared plumbing (loop thread unless said otherwise) ---------------------------

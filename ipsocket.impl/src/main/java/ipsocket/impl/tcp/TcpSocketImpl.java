@@ -30,7 +30,6 @@ import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
 import ipsocket.impl.io.ReadBuffer;
 import ipsocket.impl.io.WriteBuffer;
-import ipsocket.impl.loop.ChannelHandler;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.loop.Timer;
 
@@ -73,7 +72,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     // Loop-thread state.
     private final Backoff backoff = new Backoff();
-    private final Connection connection = new Connection();
+    private final ChannelEvents connection = new ChannelEvents();
     private long attemptId;
     private boolean attemptIsAutomatic;
     /** The endpoint the current attempt or connection uses; null while disconnected. */
@@ -437,36 +436,28 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     // ---- connection I/O -------------------------------------------------------------------
 
-    /** Readiness of the established connection. */
-    private final class Connection implements ChannelHandler {
-        @Override
-        public void onReady(SelectionKey readyKey) {
-            if (readyKey != key || !readyKey.isValid()) {
-                return;
-            }
-            if (readyKey.isReadable()) {
-                onReadable();
-            }
-            if (readyKey == key && readyKey.isValid() && readyKey.isWritable()) {
-                flushNow();
-            }
-        }
-
-        @Override
-        public void onLoopShutdown() {
-            disposed = true;
-            cancelAttempt();
-            cancelReconnectTimer();
-            boolean wasOpen = channel != null;
-            closeChannel();
-            changeState(SocketState.DISCONNECTED);
-            if (wasOpen) {
-                listeners.fire(listener -> listener.disconnected(TcpSocketImpl.this));
-            }
-        }
+    @Override
+    protected SelectionKey currentKey() {
+        return key;
     }
 
-    private void onReadable() {
+    @Override
+    protected void onWritable() {
+        flushNow();
+    }
+
+    @Override
+    protected boolean releaseForShutdown() {
+        disposed = true;
+        cancelAttempt();
+        cancelReconnectTimer();
+        boolean wasOpen = channel != null;
+        closeChannel();
+        return wasOpen;
+    }
+
+    @Override
+    protected void onReadable() {
         SocketChannel source = channel;
         long received = 0;
         boolean newline = false;

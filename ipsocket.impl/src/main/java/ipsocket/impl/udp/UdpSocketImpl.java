@@ -36,7 +36,6 @@ import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
-import ipsocket.impl.loop.ChannelHandler;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.loop.Timer;
 
@@ -88,7 +87,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // Loop-thread state.
     private final Backoff backoff = new Backoff();
     private final MulticastMemberships memberships = new MulticastMemberships();
-    private final Receiver receiver = new Receiver();
+    private final ChannelEvents receiver = new ChannelEvents();
     private DatagramChannel channel;
     private SelectionKey key;
     private boolean ipv6Channel;
@@ -497,36 +496,28 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
 
     // ---- receiving ----------------------------------------------------------------------
 
-    /** Readiness of the channel. */
-    private final class Receiver implements ChannelHandler {
-        @Override
-        public void onReady(SelectionKey readyKey) {
-            if (readyKey != key || !readyKey.isValid()) {
-                return;
-            }
-            if (readyKey.isReadable()) {
-                onReadable();
-            }
-            if (readyKey == key && readyKey.isValid() && readyKey.isWritable()) {
-                flushNow();
-            }
-        }
-
-        @Override
-        public void onLoopShutdown() {
-            disposed = true;
-            cancelRetry();
-            cancelConnectTimer();
-            boolean wasOpen = channel != null;
-            closeChannel();
-            changeState(SocketState.DISCONNECTED);
-            if (wasOpen) {
-                listeners.fire(listener -> listener.disconnected(UdpSocketImpl.this));
-            }
-        }
+    @Override
+    protected SelectionKey currentKey() {
+        return key;
     }
 
-    private void onReadable() {
+    @Override
+    protected void onWritable() {
+        flushNow();
+    }
+
+    @Override
+    protected boolean releaseForShutdown() {
+        disposed = true;
+        cancelRetry();
+        cancelConnectTimer();
+        boolean wasOpen = channel != null;
+        closeChannel();
+        return wasOpen;
+    }
+
+    @Override
+    protected void onReadable() {
         DatagramChannel source = channel;
         for (int i = 0; i < RECEIVES_PER_EVENT && channel == source; i++) {
             ByteBuffer buffer = loop.sharedReadBuffer();
