@@ -201,6 +201,49 @@ public abstract class AbstractIpSocket implements IpSocket {
         return !getHostname().isEmpty() && port >= 1 && port <= 65535;
     }
 
+    // ---- connecting ---------------------------------------------------------------------
+
+    /** True while connectToHost(hostname, port) announces its own changes: it connects itself. */
+    private boolean automaticStartSuppressed;
+
+    /**
+     * Starts connecting on the loop thread; {@code explicit} when the user asked for it rather
+     * than autoConnect.
+     *
+     * @param explicit whether the user called connectToHost()
+     */
+    protected abstract void beginConnect(boolean explicit);
+
+    /**
+     * Returns whether property changes now being announced must not start a connection by
+     * themselves, because the caller connects right after.
+     *
+     * @return {@code true} while connectToHost(hostname, port) announces its changes
+     */
+    protected final boolean automaticStartSuppressed() {
+        return automaticStartSuppressed;
+    }
+
+    @Override
+    public void connectToHost() {
+        loop.execute(() -> beginConnect(true));
+    }
+
+    @Override
+    public void connectToHost(String hostname, int port) {
+        Map<PropertyDef<?>, Object[]> changes = store(Map.of(SocketProperties.HOSTNAME.name(),
+                hostname == null ? "" : hostname, SocketProperties.PORT.name(), port));
+        loop.execute(() -> {
+            automaticStartSuppressed = true;
+            try {
+                announce(changes);
+            } finally {
+                automaticStartSuppressed = false;
+            }
+            beginConnect(true);
+        });
+    }
+
     // ---- channel readiness (loop thread) -----------------------------------------------
 
     /**

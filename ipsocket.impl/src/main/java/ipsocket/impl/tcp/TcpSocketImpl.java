@@ -14,7 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,7 +86,6 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private boolean userStopped;
     private boolean disposed;
     private boolean reconnectAfterClose;
-    private boolean suppressAutoConnect;
     private boolean outputShutdownRequested;
     private boolean outputShut;
 
@@ -104,26 +102,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     // ---- connecting ---------------------------------------------------------------------
 
     @Override
-    public void connectToHost() {
-        loop.execute(() -> beginConnect(true));
-    }
-
-    @Override
-    public void connectToHost(String hostname, int port) {
-        Map<PropertyDef<?>, Object[]> changes = store(Map.of(SocketProperties.HOSTNAME.name(),
-                hostname == null ? "" : hostname, SocketProperties.PORT.name(), port));
-        loop.execute(() -> {
-            suppressAutoConnect = true;
-            try {
-                announce(changes);
-            } finally {
-                suppressAutoConnect = false;
-            }
-            beginConnect(true);
-        });
-    }
-
-    private void beginConnect(boolean explicit) {
+    protected void beginConnect(boolean explicit) {
         if (disposed) {
             return;
         }
@@ -460,7 +439,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     protected void onReadable() {
         SocketChannel source = channel;
         long received = 0;
-        boolean newline = false;
+        boolean lineReady = false;
         boolean endOfStream = false;
         IOException failure = null;
         long limit = effectiveReadLimit();
@@ -495,7 +474,9 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
                 buffer.flip();
                 ByteBuffer arrival = buffer.duplicate();
                 synchronized (readLock) {
-                    newline |= readBuffer.append(buffer);
+                    lineReady |= readBuffer.append(buffer);
+                    // an over-long line counts as a line too (readLine returns it in pieces)
+                    lineReady |= readBuffer.size() >= getMaxLineLength();
                 }
                 tapData(arrival); // after the append: whoever sees the event can read the bytes
                 received += count;
@@ -509,7 +490,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         long id = attemptId;
         if (received > 0) {
             countReceived(received);
-            announceArrival(newline);
+            announceArrival(lineReady);
         }
         if (id != attemptId || channel != source) {
             return; // a listener closed or aborted the socket
@@ -567,11 +548,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         return count < 0;
     }
 
-    private void announceArrival(boolean newline) {
-        boolean lineReady;
-        synchronized (readLock) {
-            lineReady = newline || readBuffer.size() >= getMaxLineLength();
-        }
+    private void announceArrival(boolean lineReady) {
         listeners.fire(listener -> listener.readyRead(this));
         if (lineReady) {
             listeners.fire(listener -> listener.lineAvailableForRead(this));
@@ -982,7 +959,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (changed.contains(SocketProperties.AUTO_CONNECT) && !isAutoConnect()) {
             cancelReconnectTimer();
         }
-        if (suppressAutoConnect || userStopped || !isAutoConnect()) {
+        if (automaticStartSuppressed() || userStopped || !isAutoConnect()) {
             return;
         }
         SocketState state = getState();

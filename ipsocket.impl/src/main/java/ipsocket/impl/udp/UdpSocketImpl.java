@@ -16,7 +16,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -247,32 +246,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // ---- virtual connection -------------------------------------------------------------
 
     @Override
-    public void connectToHost() {
-        loop.execute(() -> beginConnect(true));
-    }
-
-    @Override
-    public void connectToHost(String hostname, int port) {
-        var changes = store(Map.of(SocketProperties.HOSTNAME.name(), hostname == null ? "" : hostname,
-                SocketProperties.PORT.name(), port));
-        loop.execute(() -> {
-            announceWithoutAutoStart(changes);
-            beginConnect(true);
-        });
-    }
-
-    private boolean suppressAutoStart;
-
-    private void announceWithoutAutoStart(Map<PropertyDef<?>, Object[]> changes) {
-        suppressAutoStart = true;
-        try {
-            announce(changes);
-        } finally {
-            suppressAutoStart = false;
-        }
-    }
-
-    private void beginConnect(boolean explicit) {
+    protected void beginConnect(boolean explicit) {
         if (disposed) {
             return;
         }
@@ -390,7 +364,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // ---- automatic start and retry ------------------------------------------------------
 
     private void autoStart() {
-        if (disposed || userStopped || !isAutoConnect() || suppressAutoStart) {
+        if (disposed || userStopped || !isAutoConnect() || automaticStartSuppressed()) {
             return;
         }
         SocketState state = getState();
@@ -1048,7 +1022,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         if (changed.contains(SocketProperties.AUTO_CONNECT) && !isAutoConnect()) {
             cancelRetry();
         }
-        if (suppressAutoStart || userStopped || !isAutoConnect()) {
+        if (automaticStartSuppressed() || userStopped || !isAutoConnect()) {
             return;
         }
         SocketState state = getState();
