@@ -128,15 +128,15 @@ public final class Report {
 
     /** Rows of the events table: label, key of MB/s, key of the ratio (null: the baseline), event keys. */
     private static final String[][] EVENT_ROWS = {
-        {"bulk send", "EventBridge disabled (no events)", "tx_nobridge"},
+        {"bulk send", "no EventAdmin (no events)", "tx_nobridge"},
         {"bulk send", "EventAdmin, no subscriber", "tx_nosub"},
         {"bulk send", "subscriber", "tx_sub"},
-        {"bulk receive", "EventBridge disabled (no events)", "rx_nobridge"},
+        {"bulk receive", "no EventAdmin (no events)", "rx_nobridge"},
         {"bulk receive", "EventAdmin, no subscriber", "rx_nosub"},
         {"bulk receive", "subscriber (READY_READ)", "rx_sub"},
         {"bulk receive", "publishData, no subscriber", "rx_data_nosub"},
         {"bulk receive", "publishData + subscriber", "rx_data_sub"},
-        {"512 B writes", "EventBridge disabled (no events)", "rx_small_nobridge"},
+        {"512 B writes", "no EventAdmin (no events)", "rx_small_nobridge"},
         {"512 B writes", "publishData, no subscriber", "rx_small_nosub"},
         {"512 B writes", "publishData + subscriber", "rx_small_sub"},
     };

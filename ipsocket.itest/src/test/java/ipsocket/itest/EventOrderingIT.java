@@ -126,6 +126,40 @@ public class EventOrderingIT extends SocketTestSupport {
         assertTrue("event order differs from " + expected + ":\n" + String.join("\n", problems), problems.isEmpty());
     }
 
+    /**
+     * Sockets whose configurations exist when the implementation starts (a gateway restarting
+     * with its configuration files) publish from their very first event: the event bridge is
+     * bound before any socket starts connecting. Ten sockets, each must show its whole connect
+     * sequence.
+     */
+    @Test
+    public void socketsConfiguredBeforeTheBundleStartsPublishTheirFirstEvents() throws Exception {
+        TcpPeer peer = tcpPeer();
+        org.osgi.framework.Bundle impl = implBundle();
+        EventRecorder early = recordEvents(SocketEvents.TCP_ALL_TOPICS);
+        impl.stop();
+        try {
+            for (int i = 0; i < 10; i++) {
+                createFactoryConfiguration(SocketPids.TCP_SOCKET, endpoint("early-" + i, peer.port()));
+            }
+        } finally {
+            impl.start();
+        }
+        List<String> expected = List.of("STATE_CHANGED:HostLookup", "STATE_CHANGED:Connecting",
+                "STATE_CHANGED:Connected", "CONNECTED");
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String id = "early-" + i;
+            early.awaitEvent(on(SocketEvents.TCP_CONNECTED, id), TIMEOUT);
+            List<String> sequence = connectionSequence(eventsOf(early, id), SocketEvents.TCP_TOPIC_PREFIX);
+            if (!expected.equals(sequence)) {
+                problems.add(id + ": " + sequence);
+            }
+        }
+        assertTrue("first events lost or out of order, expected " + expected + ":\n" + String.join("\n", problems),
+                problems.isEmpty());
+    }
+
     /** Deleting a configuration always ends in DISCONNECTED, after STATE_CHANGED Disconnected: 20 TCP and 20 UDP sockets. */
     @Test
     public void everyDeletePostsDisconnected() throws Exception {

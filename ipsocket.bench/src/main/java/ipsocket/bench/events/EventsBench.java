@@ -60,7 +60,7 @@ import ipsocket.bench.peer.SourcePeer;
 /**
  * The events mode (issue 7, benchmark 6): ipsocket inside a real Felix framework, sockets made
  * by ConfigAdmin factory configurations of {@code ipsocket.TcpSocket}, every signal published
- * by the implementation's EventBridge through Felix EventAdmin, and an EventHandler subscriber
+ * by the implementation's event bridge through Felix EventAdmin, and an EventHandler subscriber
  * on {@code ipsocket/TcpSocket/*} that counts events and bytes.
  *
  * <p>Three long-lived sockets, connected once before anything is timed: {@code bench-tx} to the
@@ -71,8 +71,8 @@ import ipsocket.bench.peer.SourcePeer;
  * each arrival with {@code readAll()}). The variants, all in one framework and one run:
  *
  * <ul>
- * <li>{@code nobridge}: ipsocket's EventBridge component disabled through SCR, so no event is
- * built or posted (what a gateway without EventAdmin does);</li>
+ * <li>{@code nobridge}: the EventAdmin bundle stopped, so ipsocket has no event bridge and no
+ * event is built or posted (what a gateway without EventAdmin does);</li>
  * <li>{@code nosub}: EventAdmin running, no subscriber (events are built and posted to nobody);</li>
  * <li>{@code sub}: the counting subscriber registered;</li>
  * <li>receive only, {@code data_*}: the same on the {@code publishData} socket (a DATA_RECEIVED
@@ -92,7 +92,7 @@ public final class EventsBench {
     static final String TX = "bench-tx";
     static final String RX = "bench-rx";
     static final String RX_DATA = "bench-rx-data";
-    private static final String EVENT_BRIDGE = "ipsocket.impl.osgi.EventBridge";
+    private static final String EVENT_ADMIN_BUNDLE = "org.apache.felix.eventadmin";
 
     /** One measured case. */
     enum Variant {
@@ -474,14 +474,24 @@ public final class EventsBench {
                 ctx.ungetService(ref);
             }
             if (d.expired()) {
-                throw new TimeoutException(ea == null ? "no EventAdmin service" : "ipsocket's EventBridge is not active");
+                throw new TimeoutException(ea == null ? "no EventAdmin service" : "ipsocket's event bridge is not active");
             }
             sleep(5);
         }
     }
 
-    private static boolean bridgeActive(BundleContext ctx) throws InvalidSyntaxException {
-        return ctx.getServiceReferences(EventHandler.class.getName(), "(component.name=" + EVENT_BRIDGE + ")") != null;
+    /** ipsocket's event bridge is there when ipsocket.impl has registered its WRITE handler. */
+    private boolean bridgeActive(BundleContext ctx) throws InvalidSyntaxException {
+        ServiceReference<?>[] refs = ctx.getServiceReferences(EventHandler.class.getName(),
+                "(" + EventConstants.EVENT_TOPIC + "=" + SocketEvents.TCP_WRITE + ")");
+        if (refs != null) {
+            for (ServiceReference<?> ref : refs) {
+                if (felix.bundle(EmbeddedFelix.IMPL).equals(ref.getBundle())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Our listeners go after the EventBridge's, so a run's marker follows its last READY_READ. */
@@ -495,10 +505,8 @@ public final class EventsBench {
     }
 
     /**
-     * Disables (or enables again) ipsocket's EventBridge component through SCR's
-     * ServiceComponentRuntime: disabled, it has detached from every socket and no event is
-     * built. Called by reflection so that the runner needs no SCR API of its own (the classes
-     * are the SCR bundle's).
+     * Stops (or starts again) the EventAdmin bundle: without EventAdmin, ipsocket closes its
+     * event bridge, which detaches from every socket, so no event is built.
      */
     private void setBridgeEnabled(boolean enabled) throws Exception {
         BundleContext ctx = felix.context();
@@ -508,28 +516,11 @@ public final class EventsBench {
                 ctx.ungetService(eventAdminRef);
                 eventAdminRef = null;
             }
+            felix.bundle(EVENT_ADMIN_BUNDLE).stop();
+        } else {
+            felix.bundle(EVENT_ADMIN_BUNDLE).start();
         }
-        String scrName = "org.osgi.service.component.runtime.ServiceComponentRuntime";
-        ServiceReference<?>[] refs = ctx.getServiceReferences(scrName, null);
-        if (refs == null) {
-            throw new IllegalStateException("no ServiceComponentRuntime service");
-        }
-        Object scr = ctx.getService(refs[0]);
-        try {
-            Class<?> api = refs[0].getBundle().loadClass(scrName);
-            Object description = api.getMethod("getComponentDescriptionDTO", Bundle.class, String.class)
-                    .invoke(scr, felix.bundle(EmbeddedFelix.IMPL), EVENT_BRIDGE);
-            if (description == null) {
-                throw new IllegalStateException("no component " + EVENT_BRIDGE + " in " + EmbeddedFelix.IMPL);
-            }
-            Class<?> dto = refs[0].getBundle().loadClass("org.osgi.service.component.runtime.dto.ComponentDescriptionDTO");
-            Object promise = api.getMethod(enabled ? "enableComponent" : "disableComponent", dto).invoke(scr, description);
-            Class<?> promiseType = refs[0].getBundle().loadClass("org.osgi.util.promise.Promise");
-            promiseType.getMethod("getValue").invoke(promise); // waits until SCR has done it
-        } finally {
-            ctx.ungetService(refs[0]);
-        }
-        Deadline d = Deadline.in(30_000, "events: EventBridge " + (enabled ? "activation" : "deactivation"));
+        Deadline d = Deadline.in(30_000, "events: event bridge " + (enabled ? "activation" : "deactivation"));
         if (enabled) {
             bindEventAdmin(d);
             addListeners();

@@ -1,21 +1,21 @@
 package ipsocket.impl.osgi;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
@@ -25,62 +25,89 @@ import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.udp.UdpSocketImpl;
 
 /**
- * Connects the sockets to EventAdmin: posts every socket's signals as events and writes the
- * data of inbound {@code WRITE} events. Active only while an EventAdmin is present; the sockets
- * work without it.
+ * Connects the sockets to one EventAdmin: posts every socket's signals as events and writes the
+ * data of inbound {@code WRITE} events. {@link EventAdminWatch} creates it when an EventAdmin is
+ * registered and closes it when that EventAdmin goes; the sockets work without it.
+ *
+ * <p>Not a DS component on purpose: the runtime creates it while it activates, before any
+ * socket can use the runtime, so no socket's first events (HostLookup, Connected) go
+ * unpublished, and no activation order between components can make a difference.
  */
-@Component(service = EventHandler.class, immediate = true,
-        property = {EventConstants.EVENT_TOPIC + "=" + SocketEvents.TCP_WRITE,
-                EventConstants.EVENT_TOPIC + "=" + SocketEvents.UDP_WRITE})
-public class EventBridge implements EventHandler, SocketRuntime.SocketObserver {
+final class EventBridge implements EventHandler, SocketObserver, AutoCloseable {
     private final EventAdmin eventAdmin;
     private final SocketRuntime runtime;
     private final Map<AbstractIpSocket, SocketEventPublisher> publishers = new ConcurrentHashMap<>();
     private final Subscriptions subscriptions = new Subscriptions();
+    private final ServiceTracker<EventHandler, ServiceReference<EventHandler>> handlers;
+    private final ServiceRegistration<EventHandler> registration;
 
-    /**
-     * Starts publishing the events of every socket, present and future.
-     *
-     * @param eventAdmin the event admin
-     * @param runtime the shared runtime
-     */
-    @Activate
-    public EventBridge(@Reference(name = "eventAdmin") EventAdmin eventAdmin,
-            @Reference(name = "runtime") SocketRuntime runtime) {
+    private EventBridge(BundleContext context, EventAdmin eventAdmin, SocketRuntime runtime) {
         this.eventAdmin = eventAdmin;
         this.runtime = runtime;
+        this.handlers = new ServiceTracker<>(context, EventHandler.class, new HandlerTopics(context.getBundle()));
+        handlers.open();
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(EventConstants.EVENT_TOPIC, new String[] {SocketEvents.TCP_WRITE, SocketEvents.UDP_WRITE});
+        properties.put(org.osgi.framework.Constants.SERVICE_DESCRIPTION,
+                "ipsocket: writes the data of inbound WRITE events with the socket they name");
+        this.registration = context.registerService(EventHandler.class, this, properties);
         runtime.addObserver(this);
     }
 
-    @Deactivate
-    void deactivate() {
-        runtime.removeObserver(this);
+    /**
+     * Creates a bridge to an EventAdmin service and attaches it to every socket, present and
+     * future. Takes the service as an {@code Object} so that the caller needs no EventAdmin type:
+     * when this bundle has no wire to {@code org.osgi.service.event}, calling this fails with a
+     * {@link LinkageError}, which the caller reports.
+     *
+     * @param context this bundle's context
+     * @param eventAdmin the EventAdmin service object
+     * @param runtime the runtime whose sockets to publish
+     * @return the bridge; {@link #close()} detaches it
+     */
+    static AutoCloseable open(BundleContext context, Object eventAdmin, SocketRuntime runtime) {
+        return new EventBridge(context, (EventAdmin) eventAdmin, runtime);
     }
 
-    /**
-     * Tracks the topics every other EventHandler subscribes to.
-     *
-     * @param reference the handler's service reference
-     */
-    @Reference(service = EventHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addHandler(ServiceReference<EventHandler> reference) {
-        if (reference.getBundle() != null && reference.getProperty(EventConstants.EVENT_TOPIC) != null
-                && !isOwnHandler(reference)) {
+    /** Detaches from every socket and withdraws the WRITE handler. */
+    @Override
+    public void close() {
+        runtime.removeObserver(this);
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and the framework has withdrawn it already
+        }
+        handlers.close();
+    }
+
+    /** Keeps {@link Subscriptions} current with every other bundle's EventHandler topics. */
+    private final class HandlerTopics
+            implements ServiceTrackerCustomizer<EventHandler, ServiceReference<EventHandler>> {
+        private final Bundle own;
+
+        HandlerTopics(Bundle own) {
+            this.own = own;
+        }
+
+        @Override
+        public ServiceReference<EventHandler> addingService(ServiceReference<EventHandler> reference) {
+            if (reference.getBundle() == own) {
+                return null; // our own WRITE handler subscribes to nothing we post
+            }
+            subscriptions.put(reference, Subscriptions.patterns(reference.getProperty(EventConstants.EVENT_TOPIC)));
+            return reference;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<EventHandler> reference, ServiceReference<EventHandler> same) {
             subscriptions.put(reference, Subscriptions.patterns(reference.getProperty(EventConstants.EVENT_TOPIC)));
         }
-    }
 
-    void updatedHandler(ServiceReference<EventHandler> reference) {
-        addHandler(reference);
-    }
-
-    void removeHandler(ServiceReference<EventHandler> reference) {
-        subscriptions.remove(reference);
-    }
-
-    private static boolean isOwnHandler(ServiceReference<EventHandler> reference) {
-        return EventBridge.class.getName().equals(reference.getProperty("component.name"));
+        @Override
+        public void removedService(ServiceReference<EventHandler> reference, ServiceReference<EventHandler> same) {
+            subscriptions.remove(reference);
+        }
     }
 
     @Override
@@ -111,7 +138,7 @@ public class EventBridge implements EventHandler, SocketRuntime.SocketObserver {
     public void handleEvent(Event event) {
         String topicPrefix = event.getTopic().substring(0, event.getTopic().length() - SocketEvents.WRITE.length());
         Object objectId = event.getProperty(SocketEvents.OBJECT_ID);
-        AbstractIpSocket socket = objectId instanceof String ? runtime.find((String) objectId, topicPrefix) : null;
+        AbstractIpSocket socket = objectId instanceof String ? find((String) objectId, topicPrefix) : null;
         if (socket == null) {
             answerUnknownSocket(topicPrefix, objectId);
             return;
@@ -135,6 +162,16 @@ public class EventBridge implements EventHandler, SocketRuntime.SocketObserver {
                     + "': the write buffer is full; " + accepted + " of " + bytes.length + " bytes accepted");
         }
         // accepted == -1: the socket has reported why (OperationError), which is posted as an event
+    }
+
+    /** Finds a live socket by object id and kind, among those the runtime reported. */
+    private AbstractIpSocket find(String objectId, String topicPrefix) {
+        for (Map.Entry<AbstractIpSocket, SocketEventPublisher> entry : publishers.entrySet()) {
+            if (entry.getValue().topicPrefix().equals(topicPrefix) && entry.getKey().getObjectId().equals(objectId)) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     private void writeDatagram(UdpSocketImpl socket, Event event, byte[] bytes) {

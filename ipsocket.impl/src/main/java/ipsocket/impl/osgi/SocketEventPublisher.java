@@ -42,6 +42,15 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
         }
     }
 
+    /**
+     * Returns the topic prefix of the socket's kind.
+     *
+     * @return for example {@code ipsocket/TcpSocket/}
+     */
+    String topicPrefix() {
+        return topicPrefix;
+    }
+
     /** Returns whether some handler would receive the event; nobody listening, nothing built. */
     private boolean wanted(String event) {
         return subscriptions.wants(topic(event));

@@ -3,6 +3,7 @@ package ipsocket.impl.osgi;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -21,22 +22,18 @@ import ipsocket.impl.loop.EventLoopGroup;
 
 /**
  * The shared runtime of every socket in the framework: the event loop threads, the list of live
- * sockets (for the event bridge), and the log. A service of this bundle only: its type is
- * private, so no other bundle can use it.
+ * sockets (for the observers, such as the event bridge), and the log. A service of this bundle only: its type is
+ * private, so no other bundle can use it. Immediate: the loop threads run while the bundle is
+ * active, not only while some socket holds the runtime, so sockets coming and going do not
+ * start and stop threads.
  */
-@Component(service = SocketRuntime.class, configurationPid = SocketPids.EVENT_LOOP,
+@Component(service = SocketRuntime.class, immediate = true, configurationPid = SocketPids.EVENT_LOOP,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EventLoopConfiguration.class)
 public class SocketRuntime {
 
-    /** Watches sockets come and go. */
-    interface SocketObserver {
-        void socketAdded(AbstractIpSocket socket, String topicPrefix);
-
-        void socketRemoved(AbstractIpSocket socket);
-    }
-
     private final EventLoopGroup loops;
+    private final EventAdminWatch events;
     private final List<Registered> sockets = new CopyOnWriteArrayList<>();
     private final List<SocketObserver> observers = new CopyOnWriteArrayList<>();
 
@@ -55,18 +52,23 @@ public class SocketRuntime {
     }
 
     /**
-     * Starts the event loop threads.
+     * Starts the event loop threads and the event bridge (when an EventAdmin is present).
      *
      * @param configuration the event loop configuration
+     * @param context this bundle's context
      */
     @Activate
-    public SocketRuntime(EventLoopConfiguration configuration) {
+    public SocketRuntime(EventLoopConfiguration configuration, BundleContext context) {
         this.loops = new EventLoopGroup(Math.max(1, Math.min(64, configuration.ioThreads())));
+        // Before any socket can have this runtime: a present EventAdmin sees every first event.
+        this.events = new EventAdminWatch(context, this);
+        events.open();
     }
 
-    /** Stops the event loop threads; every socket has been closed before (it depends on us). */
+    /** Stops publishing and the event loop threads; every socket has been closed before (it depends on us). */
     @Deactivate
     void deactivate() {
+        events.close();
         loops.close();
     }
 
@@ -105,22 +107,6 @@ public class SocketRuntime {
         for (Registered registered : sockets) {
             observer.socketRemoved(registered.socket);
         }
-    }
-
-    /**
-     * Finds a live socket by object id and kind.
-     *
-     * @param objectId the object id
-     * @param topicPrefix the kind's topic prefix
-     * @return the socket, or {@code null}
-     */
-    AbstractIpSocket find(String objectId, String topicPrefix) {
-        for (Registered registered : sockets) {
-            if (registered.topicPrefix.equals(topicPrefix) && registered.socket.getObjectId().equals(objectId)) {
-                return registered.socket;
-            }
-        }
-        return null;
     }
 
     /**

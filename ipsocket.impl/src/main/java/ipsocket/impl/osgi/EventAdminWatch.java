@@ -1,0 +1,103 @@
+package ipsocket.impl.osgi;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * Keeps one {@link EventBridge} connected to an EventAdmin service while there is one: opened
+ * by the {@link SocketRuntime} as it activates, so a bridge to an EventAdmin present at that
+ * moment exists before the first socket. When the bridged EventAdmin goes, the bridge is closed
+ * and another EventAdmin, if any, takes over.
+ *
+ * <p>No type of {@code org.osgi.service.event} appears in this class: that import is optional,
+ * and the runtime must load and run without it.
+ */
+final class EventAdminWatch implements ServiceTrackerCustomizer<Object, Object>, AutoCloseable {
+    private static final String EVENT_ADMIN = "org.osgi.service.event.EventAdmin";
+
+    private final BundleContext context;
+    private final SocketRuntime runtime;
+    private final ServiceTracker<Object, Object> tracker;
+    /** The EventAdmin the bridge posts to, and the bridge; guarded by {@code this}. */
+    private ServiceReference<Object> bridged;
+    private AutoCloseable bridge;
+
+    EventAdminWatch(BundleContext context, SocketRuntime runtime) {
+        this.context = context;
+        this.runtime = runtime;
+        this.tracker = new ServiceTracker<>(context, EVENT_ADMIN, this);
+    }
+
+    /** Starts watching; bridges at once to an EventAdmin already registered. */
+    void open() {
+        tracker.open();
+    }
+
+    /** Stops watching and closes the bridge. */
+    @Override
+    public void close() {
+        tracker.close(); // calls removedService for each tracked EventAdmin
+    }
+
+    @Override
+    public synchronized Object addingService(ServiceReference<Object> reference) {
+        if (bridge == null) {
+            connect(reference);
+        }
+        return reference;
+    }
+
+    @Override
+    public void modifiedService(ServiceReference<Object> reference, Object service) {
+        // nothing depends on EventAdmin's service properties
+    }
+
+    @Override
+    public synchronized void removedService(ServiceReference<Object> reference, Object service) {
+        if (!reference.equals(bridged)) {
+            return;
+        }
+        disconnect();
+        ServiceReference<Object>[] others = tracker.getServiceReferences();
+        if (others != null) {
+            for (ServiceReference<Object> other : others) {
+                if (!other.equals(reference) && bridge == null) {
+                    connect(other);
+                }
+            }
+        }
+    }
+
+    private void connect(ServiceReference<Object> reference) {
+        Object eventAdmin = context.getService(reference);
+        if (eventAdmin == null) {
+            return; // unregistered meanwhile
+        }
+        try {
+            bridge = EventBridge.open(context, eventAdmin, runtime);
+            bridged = reference;
+        } catch (LinkageError | ClassCastException e) {
+            context.ungetService(reference);
+            runtime.warn("ipsocket.impl cannot publish events to the EventAdmin of bundle "
+                    + reference.getBundle() + ": this bundle has no wire to its package org.osgi.service.event"
+                    + " (installed after ipsocket.impl was resolved?); refresh ipsocket.impl to publish events: " + e);
+        }
+    }
+
+    private void disconnect() {
+        try {
+            bridge.close();
+        } catch (Exception e) {
+            runtime.warn("ipsocket.impl: closing the event bridge failed: " + e);
+        }
+        try {
+            context.ungetService(bridged);
+        } catch (IllegalStateException stopping) {
+            // our bundle context is no longer valid: the framework releases the service itself
+        }
+        bridge = null;
+        bridged = null;
+    }
+}
