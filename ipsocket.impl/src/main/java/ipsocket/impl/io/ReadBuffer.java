@@ -47,26 +47,30 @@ public final class ReadBuffer {
         if (length == 0) {
             return false;
         }
-        int searchFrom = source.position();
-        boolean newline = containsNewline(source, searchFrom, source.limit());
         if (chunks == null) {
             chunks = new ArrayDeque<>(4);
         }
         Chunk tail = chunks.peekLast();
-        if (tail != null && tail.spare() >= length) {
-            source.get(tail.data, tail.end, length);
-            tail.end += length;
-        } else if (length >= SMALL_CHUNK) {
-            byte[] data = new byte[length];
-            source.get(data);
-            chunks.addLast(new Chunk(data, data.length));
-        } else {
-            byte[] data = new byte[SMALL_CHUNK];
-            source.get(data, 0, length);
-            chunks.addLast(new Chunk(data, length));
+        if (tail == null || tail.spare() < length) {
+            tail = new Chunk(new byte[Math.max(length, SMALL_CHUNK)], 0);
+            chunks.addLast(tail);
         }
+        int from = tail.end;
+        source.get(tail.data, from, length);
+        tail.end += length;
+        long before = size;
         size += length;
-        return newline;
+        // Scan the new bytes once, in the heap copy; remember the result when everything before
+        // them is known to be free of line feeds, so that readLine need not look at them again.
+        int at = Newlines.indexOf(tail.data, from, from + length);
+        if (knownNewline < 0 && scannedWithoutNewline == before) {
+            if (at >= 0) {
+                knownNewline = before + (at - from);
+            } else {
+                scannedWithoutNewline = size;
+            }
+        }
+        return at >= 0;
     }
 
     /**
@@ -131,22 +135,20 @@ public final class ReadBuffer {
      * @return the line's bytes, or {@code null} when no line is ready
      */
     public byte[] readLine(int maxLineLength) {
-        long newline = newlineIndex(maxLineLength);
-        if (newline < 0) {
-            if (size < maxLineLength) {
-                return null;
-            }
-            return read(maxLineLength); // over-long: the first piece, the rest follows
+        long line = nextLine(maxLineLength);
+        if (line < 0) {
+            return null;
         }
-        int lineLength = (int) newline;
-        byte[] withTerminator = read(lineLength + 1);
-        int end = lineLength;
-        if (end > 0 && withTerminator[end - 1] == '\r') {
-            end--;
+        int take = (int) (line >>> 32);
+        int textLength = (int) line;
+        Chunk head = chunks.peekFirst();
+        if (head.end - head.start >= take) {
+            byte[] bytes = java.util.Arrays.copyOfRange(head.data, head.start, head.start + textLength);
+            advanceHead(head, take);
+            return bytes;
         }
-        byte[] line = new byte[end];
-        System.arraycopy(withTerminator, 0, line, 0, end);
-        return line;
+        byte[] bytes = read(take);
+        return textLength == take ? bytes : java.util.Arrays.copyOf(bytes, textLength);
     }
 
     /**
@@ -157,31 +159,43 @@ public final class ReadBuffer {
      * @return the line without terminator, or {@code null} when no line is ready
      */
     public String readLineText(int maxLineLength) {
-        long newline = newlineIndex(maxLineLength);
-        int take;
-        int textLength;
-        if (newline < 0) {
-            if (size < maxLineLength) {
-                return null;
-            }
-            take = maxLineLength;
-            textLength = maxLineLength;
-        } else {
-            take = (int) newline + 1;
-            textLength = newline > 0 && byteAt(newline - 1) == '\r' ? (int) newline - 1 : (int) newline;
+        long line = nextLine(maxLineLength);
+        if (line < 0) {
+            return null;
         }
+        int take = (int) (line >>> 32);
+        int textLength = (int) line;
         Chunk head = chunks.peekFirst();
         if (head.end - head.start >= take) {
             String text = new String(head.data, head.start, textLength, java.nio.charset.StandardCharsets.UTF_8);
-            head.start += take;
-            if (head.start == head.end) {
-                chunks.pollFirst();
-            }
-            consumed(take);
+            advanceHead(head, take);
             return text;
         }
         byte[] bytes = read(take);
         return new String(bytes, 0, textLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Locates the next line: the bytes to remove (with the terminator) in the high 32 bits and
+     * the line's length without terminator in the low 32 bits; -1 when no line is ready. An
+     * over-long line is a piece of {@code maxLineLength} bytes with no terminator.
+     */
+    private long nextLine(int maxLineLength) {
+        long newline = newlineIndex(maxLineLength);
+        if (newline < 0) {
+            return size < maxLineLength ? -1 : ((long) maxLineLength << 32) | maxLineLength;
+        }
+        long textLength = newline > 0 && byteAt(newline - 1) == '\r' ? newline - 1 : newline;
+        return ((newline + 1) << 32) | textLength;
+    }
+
+    /** Removes {@code take} bytes that the head chunk holds. */
+    private void advanceHead(Chunk head, int take) {
+        head.start += take;
+        if (head.start == head.end) {
+            chunks.pollFirst();
+        }
+        consumed(take);
     }
 
     private byte byteAt(long offset) {
@@ -227,11 +241,10 @@ public final class ReadBuffer {
                 long from = Math.max(position, scannedWithoutNewline);
                 long to = Math.min(chunkEnd, stopAt);
                 int offset = chunk.start - (int) position;
-                for (long at = from; at < to; at++) {
-                    if (chunk.data[offset + (int) at] == '\n') {
-                        knownNewline = at;
-                        return at;
-                    }
+                int at = Newlines.indexOf(chunk.data, offset + (int) from, offset + (int) to);
+                if (at >= 0) {
+                    knownNewline = at - offset;
+                    return knownNewline;
                 }
                 scannedWithoutNewline = Math.max(scannedWithoutNewline, to);
             }
@@ -270,25 +283,6 @@ public final class ReadBuffer {
         if (size == 0) {
             chunks = null; // release the last chunk and the deque of an idle socket
         }
-    }
-
-    private static boolean containsNewline(ByteBuffer source, int from, int to) {
-        if (source.hasArray()) {
-            byte[] array = source.array();
-            int offset = source.arrayOffset();
-            for (int i = from + offset, end = to + offset; i < end; i++) {
-                if (array[i] == '\n') {
-                    return true;
-                }
-            }
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            if (source.get(i) == '\n') {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static final class Chunk {

@@ -117,6 +117,73 @@ class ReadBufferTest {
         assertArrayEquals(written.toByteArray(), read.toByteArray(), "seed " + seed);
     }
 
+    /**
+     * Random appends (dense, sparse and no line feeds; small and large) and random reads against a
+     * plain byte-list model: every line, its boundaries, {@code canReadLine} and what
+     * {@code append} says about line feeds agree. Guards the remembered scan state.
+     */
+    @Test
+    void agreesWithAByteListModel() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        ReadBuffer buffer = new ReadBuffer();
+        java.util.ArrayList<Byte> model = new java.util.ArrayList<>();
+        for (int round = 0; round < 20_000; round++) {
+            String where = "seed " + seed + " round " + round;
+            int op = random.nextInt(6);
+            if (op <= 1) {
+                int length = random.nextInt(4) == 0 ? random.nextInt(ReadBuffer.SMALL_CHUNK * 2) : random.nextInt(40);
+                int density = new int[] {0, 3, 50, 1000}[random.nextInt(4)];
+                byte[] chunk = new byte[length];
+                boolean hasNewline = false;
+                for (int i = 0; i < length; i++) {
+                    chunk[i] = density > 0 && random.nextInt(density) == 0 ? (byte) '\n'
+                            : random.nextInt(30) == 0 ? (byte) '\r' : (byte) ('a' + random.nextInt(26));
+                    hasNewline |= chunk[i] == '\n';
+                    model.add(chunk[i]);
+                }
+                assertEquals(hasNewline, buffer.append(ByteBuffer.wrap(chunk)), where);
+            } else if (op == 2) {
+                int max = 1 + random.nextInt(200);
+                assertEquals(model.size() >= max || model.contains((byte) '\n'), buffer.canReadLine(max), where);
+            } else if (op == 3 || op == 4) {
+                int max = 1 + random.nextInt(200);
+                int newline = model.indexOf((byte) '\n');
+                byte[] expected;
+                if (newline >= 0 && newline <= max) {
+                    int end = newline > 0 && model.get(newline - 1) == '\r' ? newline - 1 : newline;
+                    expected = take(model, newline + 1, end);
+                } else if (model.size() >= max) {
+                    expected = take(model, max, max);
+                } else {
+                    expected = null;
+                }
+                if (op == 3) {
+                    byte[] line = buffer.readLine(max);
+                    assertArrayEquals(expected, line, where);
+                } else {
+                    String line = buffer.readLineText(max);
+                    assertEquals(expected == null ? null : new String(expected, StandardCharsets.UTF_8), line, where);
+                }
+            } else {
+                int max = random.nextInt(100);
+                int length = Math.min(max, model.size());
+                assertArrayEquals(take(model, length, length), buffer.read(max), where);
+            }
+            assertEquals(model.size(), buffer.size(), where);
+        }
+    }
+
+    /** Removes {@code count} bytes from the model's front and returns the first {@code keep}. */
+    private static byte[] take(java.util.List<Byte> model, int count, int keep) {
+        byte[] out = new byte[keep];
+        for (int i = 0; i < keep; i++) {
+            out[i] = model.get(i);
+        }
+        model.subList(0, count).clear();
+        return out;
+    }
+
     @Test
     void textLinesMatchByteLinesAcrossChunksAndCrlf() {
         String[] pieces = {"alpha\r", "\nbe", "ta\n\r\n", "x".repeat(ReadBuffer.SMALL_CHUNK) + "\r\n", "grüße\n"};
