@@ -1,5 +1,6 @@
 package ipsocket.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
 
@@ -11,9 +12,13 @@ import com.google.gson.JsonPrimitive;
 
 import org.osgi.service.event.Event;
 
+import ipsocket.api.SocketEvents;
+
 /**
  * Writes an OSGi event as one JSON object: {@code topic} and every event property, byte
- * arrays as base64, arrays and collections as JSON arrays.
+ * arrays as base64, arrays and collections as JSON arrays. The {@code data} property is always
+ * base64 (CONTRACT.md §4), also when an inbound {@code WRITE} event carries it as a String
+ * (its UTF-8 bytes), so a reader decodes {@code data} one way whatever the event.
  */
 final class EventJson {
 
@@ -30,9 +35,14 @@ final class EventJson {
         JsonObject object = new JsonObject();
         object.addProperty("topic", event.getTopic());
         for (String name : event.getPropertyNames()) {
-            if (!name.equals("event.topics")) {
-                object.add(name, element(event.getProperty(name)));
+            if (name.equals("event.topics")) {
+                continue;
             }
+            Object value = event.getProperty(name);
+            if (name.equals(SocketEvents.DATA) && value instanceof String) {
+                value = ((String) value).getBytes(StandardCharsets.UTF_8);
+            }
+            object.add(name, element(value));
         }
         return object.toString();
     }

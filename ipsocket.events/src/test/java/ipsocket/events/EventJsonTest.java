@@ -45,6 +45,19 @@ class EventJsonTest {
     }
 
     @Test
+    void stringDataOfAnInboundWriteIsBase64Too() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(SocketEvents.OBJECT_ID, "device");
+        properties.put(SocketEvents.DATA, "héllo\n");
+        properties.put(SocketEvents.ERROR_STRING, "plain text stays text");
+        JsonObject json = JsonParser.parseString(EventJson.toJson(new Event(SocketEvents.TCP_WRITE, properties)))
+                .getAsJsonObject();
+        assertEquals("héllo\n", new String(Base64.getDecoder().decode(json.get("data").getAsString()),
+                StandardCharsets.UTF_8));
+        assertEquals("plain text stays text", json.get("errorString").getAsString());
+    }
+
+    @Test
     void theConsoleLineNamesSocketEventStateAndError() {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(SocketEvents.OBJECT_ID, "device");

@@ -115,6 +115,29 @@ public class ConfigurationLifecycleIT extends SocketTestSupport {
         assertEquals("no connection was reset", 0, first.failedCount() + second.failedCount());
     }
 
+    /**
+     * hostname and port changed through the API (not the configuration) update the service
+     * properties too, so service filters never match stale values.
+     */
+    @Test
+    public void endpointChangedThroughTheApiUpdatesServiceProperties() throws Exception {
+        String id = "api-endpoint";
+        TcpPeer peer = tcpPeer();
+        createFactoryConfiguration(SocketPids.TCP_SOCKET, endpoint(id, peer.port()));
+        ServiceReference<TcpSocket> reference = awaitSocketReference(TcpSocket.class, id);
+        TcpSocket socket = bundleContext.getService(reference);
+        TcpPeer other = tcpPeer();
+
+        socket.setPort(other.port());
+        awaitCondition(() -> Integer.valueOf(other.port()).equals(reference.getProperty(SocketConfig.PORT)),
+                TIMEOUT, "service property port follows setPort(" + other.port() + ")");
+        socket.setHostname("localhost");
+        awaitCondition(() -> "localhost".equals(reference.getProperty(SocketConfig.HOSTNAME)), TIMEOUT,
+                "service property hostname follows setHostname");
+        assertEquals(1, serviceReferences(TcpSocket.class, "(&(objectId=" + id + ")(hostname=localhost)(port="
+                + other.port() + "))").size());
+    }
+
     /** Changing only options (lowDelay, keepAlive) applies them in place: no reconnect. */
     @Test
     public void optionOnlyUpdateDoesNotReconnect() throws Exception {

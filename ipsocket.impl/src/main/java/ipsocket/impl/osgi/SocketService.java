@@ -4,6 +4,8 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -14,6 +16,7 @@ import ipsocket.api.IpSocket;
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
+import ipsocket.api.SocketListener;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
@@ -47,7 +50,9 @@ final class SocketService {
     private final Kind kind;
     private final SocketRuntime runtime;
     private final String configurationName;
-    private ServiceRegistration<?> registration;
+    private volatile ServiceRegistration<?> registration;
+    /** Set while an update of the service properties is waiting to run. */
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
 
     /**
      * Creates the support and applies the first configuration; registers nothing yet.
@@ -63,6 +68,7 @@ final class SocketService {
         this.runtime = runtime;
         this.configurationName = configurationName(properties);
         runtime.add(socket, kind.topicPrefix);
+        socket.addListener(new EndpointWatch());
         apply(properties);
     }
 
@@ -192,6 +198,39 @@ final class SocketService {
             return SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR;
         }
         return SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR;
+    }
+
+    /**
+     * Keeps the service properties {@code hostname} and {@code port} current when they change
+     * through the API (setters, {@code fromJson}) rather than the configuration, so that a
+     * filter such as {@code (hostname=plc1.local)} never matches stale values.
+     */
+    private final class EndpointWatch implements SocketListener {
+        @Override
+        public void propertyChanged(IpSocket changed, String name, Object oldValue, Object newValue) {
+            if ((name.equals(SocketConfig.HOSTNAME) || name.equals(SocketConfig.PORT))
+                    && refreshPending.compareAndSet(false, true)) {
+                // Off the loop thread: the framework calls service listeners synchronously, and
+                // they may block. The task reads the values when it runs, so the last one wins.
+                try {
+                    runtime.loops().resolver().execute(SocketService.this::refreshServiceProperties);
+                } catch (RejectedExecutionException stopping) {
+                    refreshPending.set(false); // the runtime is stopping: the registration goes too
+                }
+            }
+        }
+    }
+
+    private void refreshServiceProperties() {
+        refreshPending.set(false);
+        ServiceRegistration<?> current = registration;
+        if (current != null) {
+            try {
+                current.setProperties(serviceProperties());
+            } catch (IllegalStateException unregistered) {
+                // deleted meanwhile
+            }
+        }
     }
 
     private Dictionary<String, Object> serviceProperties() {
