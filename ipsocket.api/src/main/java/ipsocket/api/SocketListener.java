@@ -92,6 +92,20 @@ public interface SocketListener {
      * @param newValue the new value, may be {@code null}
      */
     default void propertyChanged(IpSocket socket, String name, Object oldValue, Object newValue) {
+        propertyChanged(name, oldValue, newValue);
+    }
+
+    /**
+     * The same signal in the shape {@code CONTRACT.md} names, for a listener that watches one
+     * socket and needs no socket argument: the default
+     * {@link #propertyChanged(IpSocket, String, Object, Object)} calls this. Override one of the
+     * two, not both.
+     *
+     * @param name the property name
+     * @param oldValue the previous value, may be {@code null}
+     * @param newValue the new value, may be {@code null}
+     */
+    default void propertyChanged(String name, Object oldValue, Object newValue) {
     }
 
     /**

@@ -101,6 +101,13 @@ class GatewayShellIT {
         type(console, "help ipsocket:connect");
         awaitOutput("connect a socket to its hostname and port");
 
+        // A configuration file without objectId: the socket is named by its PID, and the
+        // shell finds it by the file's NAME too.
+        Files.writeString(conf.resolve("ipsocket.UdpSocket-filed.cfg"), "localAddress = 127.0.0.1\nlocalPort = 0\n");
+        awaitOutput("udp ipsocket.UdpSocket~filed");
+        type(console, "ipsocket:info filed");
+        awaitOutput("objectId             ipsocket.UdpSocket~filed");
+
         type(console, "ipsocket:info nosuchsocket");
         awaitOutput("no socket named 'nosuchsocket'");
 

@@ -101,7 +101,7 @@ public class SocketCommands {
      * @return the socket's state, addresses, counters and properties
      */
     @Descriptor("show the state, addresses, counters and every property of a socket")
-    public String info(@Descriptor("the socket's objectId") String name) {
+    public String info(@Descriptor("the socket's objectId, or its configuration name") String name) {
         IpSocket socket = require(name);
         StringBuilder out = new StringBuilder();
         line(out, "objectId", socket.getObjectId());
@@ -129,7 +129,7 @@ public class SocketCommands {
      * @return what was done
      */
     @Descriptor("connect a socket to its hostname and port")
-    public String connect(@Descriptor("the socket's objectId") String name) {
+    public String connect(@Descriptor("the socket's objectId, or its configuration name") String name) {
         require(name).connectToHost();
         return "connecting " + name;
     }
@@ -141,7 +141,7 @@ public class SocketCommands {
      * @return what was done
      */
     @Descriptor("disconnect a socket gracefully (pending bytes are sent first)")
-    public String disconnect(@Descriptor("the socket's objectId") String name) {
+    public String disconnect(@Descriptor("the socket's objectId, or its configuration name") String name) {
         require(name).disconnectFromHost();
         return "disconnecting " + name;
     }
@@ -155,7 +155,7 @@ public class SocketCommands {
      * @return how many bytes were accepted
      */
     @Descriptor("write text to a socket (UTF-8; \\n, \\r, \\t and \\\\ are translated)")
-    public String write(@Descriptor("the socket's objectId") String name,
+    public String write(@Descriptor("the socket's objectId, or its configuration name") String name,
             @Descriptor("the text to write") String... text) {
         String joined = unescape(String.join(" ", text));
         long accepted = require(name).write(joined);
@@ -173,7 +173,7 @@ public class SocketCommands {
      * @return the text, or a note that nothing is buffered
      */
     @Descriptor("read everything buffered on a socket, as UTF-8 text")
-    public String read(@Descriptor("the socket's objectId") String name) {
+    public String read(@Descriptor("the socket's objectId, or its configuration name") String name) {
         byte[] bytes = require(name).readAll();
         return bytes.length == 0 ? "(nothing buffered)" : new String(bytes, StandardCharsets.UTF_8);
     }
@@ -185,7 +185,7 @@ public class SocketCommands {
      * @return the line, or a note that no line is buffered
      */
     @Descriptor("read one line from a socket")
-    public String readline(@Descriptor("the socket's objectId") String name) {
+    public String readline(@Descriptor("the socket's objectId, or its configuration name") String name) {
         IpSocket socket = require(name);
         return socket.canReadLine() ? socket.readLine() : "(no complete line buffered)";
     }
@@ -200,7 +200,7 @@ public class SocketCommands {
      * @throws IOException if ConfigAdmin fails
      */
     @Descriptor("create or replace a socket configuration, e.g. create tcp plc1 hostname=127.0.0.1 port=502")
-    public String create(@Descriptor("tcp or udp") String kind, @Descriptor("the socket's objectId") String name,
+    public String create(@Descriptor("tcp or udp") String kind, @Descriptor("the new socket's objectId") String name,
             @Descriptor("key=value settings (hostname, port, protocol, autoConnect, ...)") String... settings)
             throws IOException {
         String factoryPid = factoryPid(kind);
@@ -227,7 +227,7 @@ public class SocketCommands {
      * @throws InvalidSyntaxException never for a valid name
      */
     @Descriptor("delete a socket's configuration; the socket closes gracefully")
-    public String delete(@Descriptor("the socket's objectId") String name) throws IOException, InvalidSyntaxException {
+    public String delete(@Descriptor("the socket's objectId, or its configuration name") String name) throws IOException, InvalidSyntaxException {
         List<String> deleted = new ArrayList<>();
         for (String factoryPid : List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET)) {
             Configuration[] found = configurationAdmin.listConfigurations("(&(service.factoryPid=" + factoryPid
@@ -255,13 +255,30 @@ public class SocketCommands {
         return "stopping the gateway";
     }
 
+    /**
+     * Finds a socket by its objectId, or else by its configuration name: a configuration file
+     * {@code ipsocket.TcpSocket-plc1.cfg} without an {@code objectId} key has the PID
+     * {@code ipsocket.TcpSocket~plc1}, which is its objectId by default (CONTRACT.md §2), and
+     * {@code plc1} finds it (§4: the file creates "socket NAME").
+     */
     private IpSocket require(String name) {
+        IpSocket byConfigurationName = null;
         for (IpSocket socket : sockets) {
             if (socket.getObjectId().equals(name)) {
                 return socket;
             }
+            if (byConfigurationName == null && isNamedConfigurationPid(socket.getObjectId(), name)) {
+                byConfigurationName = socket;
+            }
+        }
+        if (byConfigurationName != null) {
+            return byConfigurationName;
         }
         throw new IllegalArgumentException("no socket named '" + name + "' (see ipsocket:list)");
+    }
+
+    private static boolean isNamedConfigurationPid(String objectId, String name) {
+        return objectId.equals(SocketPids.TCP_SOCKET + "~" + name) || objectId.equals(SocketPids.UDP_SOCKET + "~" + name);
     }
 
     private static String factoryPid(String kind) {
