@@ -34,6 +34,19 @@ public interface IoDevice {
     String getObjectId();
 
     /**
+     * Returns the objectId of the object this one belongs to (InCore {@code Object.parent}).
+     *
+     * <p>OSGi has no object tree, so a socket has a parent only when its configuration (or the
+     * properties given to its component factory) names one with the key
+     * {@link SocketConfig#PARENT}: for example the device driver that a gateway bundle models
+     * and that owns the socket. ipsocket reports it in {@link #serializeProperties()}, JSON and
+     * {@code PROPERTY_CHANGED} events, and does nothing else with it.
+     *
+     * @return the parent's object id, empty when the socket has none; never {@code null}
+     */
+    String getParent();
+
+    /**
      * Returns whether the device is in append mode; a socket never is.
      *
      * @return always {@code false} for a socket

@@ -14,6 +14,11 @@ public final class SocketConfig {
 
     /** The socket's name (String); default: the configuration's PID. Also a service property. */
     public static final String OBJECT_ID = "objectId";
+    /**
+     * The objectId of the object this socket belongs to (String, InCore {@code Object.parent});
+     * default empty: a socket of its own. Informational: reported, never acted on.
+     */
+    public static final String PARENT = "parent";
     /** Host to connect to (String). Also a service property. */
     public static final String HOSTNAME = "hostname";
     /** Port to connect to (int, 1 to 65535; default -1 = unset). Also a service property. */

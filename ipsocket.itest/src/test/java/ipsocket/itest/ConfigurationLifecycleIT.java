@@ -138,6 +138,22 @@ public class ConfigurationLifecycleIT extends SocketTestSupport {
                 + other.port() + "))").size());
     }
 
+    /** The seed's Object.parent: empty by default, set and changed by the configuration key parent. */
+    @Test
+    public void parentComesFromTheConfiguration() throws Exception {
+        String id = "with-parent";
+        TcpPeer peer = tcpPeer();
+        Map<String, Object> properties = endpoint(id, peer.port());
+        org.osgi.service.cm.Configuration configuration = createFactoryConfiguration(SocketPids.TCP_SOCKET, properties);
+        TcpSocket socket = bundleContext.getService(awaitSocketReference(TcpSocket.class, id));
+        assertEquals("", socket.getParent());
+
+        properties.put(SocketConfig.PARENT, "meter-driver");
+        updateConfiguration(configuration, properties);
+        awaitCondition(() -> "meter-driver".equals(socket.getParent()), TIMEOUT, "parent from the configuration");
+        assertEquals("meter-driver", socket.serializeProperties().get(SocketConfig.PARENT));
+    }
+
     /** Changing only options (lowDelay, keepAlive) applies them in place: no reconnect. */
     @Test
     public void optionOnlyUpdateDoesNotReconnect() throws Exception {

@@ -551,6 +551,11 @@ public abstract class AbstractIpSocket implements IpSocket {
     }
 
     @Override
+    public String getParent() {
+        return props.get(SocketProperties.PARENT);
+    }
+
+    @Override
     public SocketState getState() {
         return state;
     }

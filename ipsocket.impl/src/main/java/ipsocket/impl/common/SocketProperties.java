@@ -17,6 +17,7 @@ public final class SocketProperties {
     /** Upper bound of {@link #MAX_LINE_LENGTH}. */
     public static final int MAX_LINE_LENGTH_LIMIT = 16 * 1024 * 1024;
 
+    public static final PropertyDef<String> PARENT = PropertyDef.text(SocketConfig.PARENT, "");
     public static final PropertyDef<String> HOSTNAME = PropertyDef.text(SocketConfig.HOSTNAME, "");
     public static final PropertyDef<Integer> PORT = PropertyDef.anyInteger(SocketConfig.PORT, -1);
     public static final PropertyDef<NetworkProtocol> PROTOCOL = PropertyDef.protocol(SocketConfig.PROTOCOL);
@@ -77,7 +78,7 @@ public final class SocketProperties {
             KEEP_ALIVE, LOW_DELAY, MULTICAST_LOOPBACK, MULTICAST_TTL, PATH_MTU, RECEIVE_BUFFER_SIZE,
             SEND_BUFFER_SIZE, TYPE_OF_SERVICE, LOCAL_ADDRESS, LOCAL_PORT, CONNECT_TIMEOUT,
             RECONNECT_MIN_INTERVAL, RECONNECT_MAX_INTERVAL, READ_BUFFER_LIMIT, WRITE_BUFFER_LIMIT,
-            MAX_LINE_LENGTH, READ_ONLY, PUBLISH_DATA);
+            MAX_LINE_LENGTH, READ_ONLY, PUBLISH_DATA, PARENT);
 
     /** Properties of TCP sockets. */
     public static final List<PropertyDef<?>> TCP = concat(COMMON, List.of(KEEP_ALIVE_IDLE,

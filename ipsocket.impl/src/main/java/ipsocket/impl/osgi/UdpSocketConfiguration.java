@@ -25,6 +25,14 @@ public @interface UdpSocketConfiguration {
     String objectId() default "";
 
     /**
+     * Object id of the object this socket belongs to (InCore Object.parent), such as the device driver that owns it. Informational only. Empty: none.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Parent", description = "Object id of the object this socket belongs to (InCore Object.parent), such as the device driver that owns it. Informational only. Empty: none.", required = false)
+    String parent() default "";
+
+    /**
      * Host name or IP address to connect to; an IPv6 literal may carry a scope (fe80::1%eth0).
      *
      * @return the configured value
