@@ -38,6 +38,14 @@ public class FrameworkSmokeIT extends IpSocketTestSupport {
     }
 
     /** Every bundle is active, except fragments, which are resolved. */
+    /** The framework is the one this failsafe execution asked for: Felix, or Equinox. */
+    @Test
+    public void runsInTheRequestedFramework() {
+        String expected = "equinox".equals(System.getProperty("ipsocket.itest.framework"))
+                ? "org.eclipse.osgi" : "org.apache.felix.framework";
+        assertEquals(expected, bundleContext.getBundle(0).getSymbolicName());
+    }
+
     @Test
     public void allBundlesActive() {
         assertAllBundlesActive();

@@ -120,8 +120,8 @@ public class HugeConfigurationValuesIT extends SocketTestSupport {
         boolean empty = label.equals("empty");
         boolean huge = label.equals("1 MiB");
         if (empty && (key.equals(SocketConfig.LOCAL_ADDRESS) || key.equals(SocketConfig.MULTICAST_GROUPS)
-                || key.equals(SocketConfig.MULTICAST_INTERFACE))) {
-            return NONE; // empty = any address / no group / default interface
+                || key.equals(SocketConfig.MULTICAST_INTERFACE) || key.equals(SocketConfig.PARENT))) {
+            return NONE; // empty = any address / no group / default interface / no parent
         }
         if (huge && key.equals(SocketConfig.MULTICAST_INTERFACE)) {
             return NONE; // any text; used only when joining a group

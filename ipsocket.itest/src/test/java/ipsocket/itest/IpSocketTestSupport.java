@@ -95,8 +95,9 @@ public abstract class IpSocketTestSupport {
      */
     public static Option[] baseOptions() {
         return options(
-            // Framework storage and unpacked bundles under target/, removed by mvn clean.
-            workingDirectory("target/paxexam"),
+            // Framework storage and unpacked bundles under target/, removed by mvn clean; one
+            // directory per framework (the failsafe execution "equinox" sets the property).
+            workingDirectory("target/paxexam-" + System.getProperty("ipsocket.itest.framework", "felix")),
             // pax.exam.logging=none: the Pax Exam bundles get slf4j from the test class path.
             systemPackages("org.slf4j;version=1.7.36"),
 
