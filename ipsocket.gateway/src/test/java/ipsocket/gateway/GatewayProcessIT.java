@@ -69,9 +69,7 @@ class GatewayProcessIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        GatewayProcesses.stop(gateway); // the script and its JVM: no orphan outlives the test
         for (AutoCloseable closeable : closeables) {
             closeable.close();
         }

@@ -92,13 +92,7 @@ class GatewaySecurityIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.toHandle().descendants().forEach(ProcessHandle::destroy);
-            gateway.destroy();
-            if (!gateway.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-                gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        GatewayProcesses.stop(gateway);
         for (AutoCloseable closeable : closeables) {
             closeable.close();
         }

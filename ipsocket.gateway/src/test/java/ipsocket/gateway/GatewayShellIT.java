@@ -43,9 +43,7 @@ class GatewayShellIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        GatewayProcesses.stop(gateway); // the script and its JVM: no orphan outlives the test
         if (peer != null) {
             peer.close();
         }

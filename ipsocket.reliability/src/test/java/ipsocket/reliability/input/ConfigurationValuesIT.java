@@ -91,7 +91,8 @@ class ConfigurationValuesIT {
             return false; // no key takes an Object, an array, a non-integral or a 64-bit number
         }
         String text = (String) value;
-        if (definition == SocketProperties.HOSTNAME || definition == SocketProperties.MULTICAST_INTERFACE) {
+        if (definition == SocketProperties.HOSTNAME || definition == SocketProperties.MULTICAST_INTERFACE
+                || definition == SocketProperties.PARENT) {
             return text.trim().length() <= 255; // any text up to the longest DNS name; checked when connecting
         }
         if (definition == SocketProperties.LOCAL_ADDRESS) {
