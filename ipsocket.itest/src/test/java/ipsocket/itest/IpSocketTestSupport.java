@@ -4,6 +4,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
@@ -98,6 +99,9 @@ public abstract class IpSocketTestSupport {
             // Framework storage and unpacked bundles under target/, removed by mvn clean; one
             // directory per framework (the failsafe execution "equinox" sets the property).
             workingDirectory("target/paxexam-" + System.getProperty("ipsocket.itest.framework", "felix")),
+            // A fresh framework every time, even after a run that was killed half-way and left
+            // its installed bundles in the storage directory.
+            frameworkProperty("org.osgi.framework.storage.clean").value("onFirstInit"),
             // pax.exam.logging=none: the Pax Exam bundles get slf4j from the test class path.
             systemPackages("org.slf4j;version=1.7.36"),
 

@@ -135,20 +135,7 @@ public final class ReadBuffer {
      * @return the line's bytes, or {@code null} when no line is ready
      */
     public byte[] readLine(int maxLineLength) {
-        long line = nextLine(maxLineLength);
-        if (line < 0) {
-            return null;
-        }
-        int take = (int) (line >>> 32);
-        int textLength = (int) line;
-        Chunk head = chunks.peekFirst();
-        if (head.end - head.start >= take) {
-            byte[] bytes = java.util.Arrays.copyOfRange(head.data, head.start, head.start + textLength);
-            advanceHead(head, take);
-            return bytes;
-        }
-        byte[] bytes = read(take);
-        return textLength == take ? bytes : java.util.Arrays.copyOf(bytes, textLength);
+        return takeLine(maxLineLength, (data, offset, length) -> java.util.Arrays.copyOfRange(data, offset, offset + length));
     }
 
     /**
@@ -159,6 +146,17 @@ public final class ReadBuffer {
      * @return the line without terminator, or {@code null} when no line is ready
      */
     public String readLineText(int maxLineLength) {
+        return takeLine(maxLineLength,
+                (data, offset, length) -> new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Makes a line's value from bytes without copying them first. */
+    private interface LineDecoder<T> {
+        T decode(byte[] data, int offset, int length);
+    }
+
+    /** Removes the next line and decodes it straight from its chunk, or from one copy when it spans chunks. */
+    private <T> T takeLine(int maxLineLength, LineDecoder<T> decoder) {
         long line = nextLine(maxLineLength);
         if (line < 0) {
             return null;
@@ -167,12 +165,11 @@ public final class ReadBuffer {
         int textLength = (int) line;
         Chunk head = chunks.peekFirst();
         if (head.end - head.start >= take) {
-            String text = new String(head.data, head.start, textLength, java.nio.charset.StandardCharsets.UTF_8);
+            T value = decoder.decode(head.data, head.start, textLength);
             advanceHead(head, take);
-            return text;
+            return value;
         }
-        byte[] bytes = read(take);
-        return new String(bytes, 0, textLength, java.nio.charset.StandardCharsets.UTF_8);
+        return decoder.decode(read(take), 0, textLength);
     }
 
     /**

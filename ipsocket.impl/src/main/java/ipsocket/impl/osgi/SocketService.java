@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
 import ipsocket.api.IoDevice;
@@ -53,6 +54,8 @@ final class SocketService {
     private volatile ServiceRegistration<?> registration;
     /** Set while an update of the service properties is waiting to run. */
     private final AtomicBoolean refreshPending = new AtomicBoolean();
+    /** Serializes the updates of the service properties. */
+    private final Object propertiesLock = new Object();
 
     /**
      * Creates the support and applies the first configuration; registers nothing yet.
@@ -103,6 +106,10 @@ final class SocketService {
      */
     void register(BundleContext context) {
         registration = context.registerService(kind.interfaces, socket, serviceProperties());
+        // The service is visible (and usable) while registerService still delivers REGISTERED
+        // to listeners, before the field above is set: a change made in that window found no
+        // registration to update. Catch up now.
+        refreshServiceProperties();
     }
 
     /**
@@ -118,9 +125,7 @@ final class SocketService {
                     + " socket lives (it stays '" + socket.getObjectId() + "'); delete and recreate the configuration"));
         }
         apply(properties);
-        if (registration != null) {
-            registration.setProperties(serviceProperties());
-        }
+        refreshServiceProperties();
     }
 
     /** Unregisters the socket and closes it gracefully, waiting a bounded time for pending bytes. */
@@ -222,15 +227,33 @@ final class SocketService {
     }
 
     private void refreshServiceProperties() {
-        refreshPending.set(false);
-        ServiceRegistration<?> current = registration;
-        if (current != null) {
-            try {
-                current.setProperties(serviceProperties());
-            } catch (IllegalStateException unregistered) {
-                // deleted meanwhile
+        // One update at a time, each reading the values when it runs: two updates on two pool
+        // threads must not overtake each other and leave the older values registered.
+        synchronized (propertiesLock) {
+            refreshPending.set(false);
+            ServiceRegistration<?> current = registration;
+            if (current != null) {
+                try {
+                    Dictionary<String, Object> next = serviceProperties();
+                    if (!registeredAlready(current, next)) {
+                        current.setProperties(next);
+                    }
+                } catch (IllegalStateException unregistered) {
+                    // deleted meanwhile
+                }
             }
         }
+    }
+
+    /** Whether the registration already carries these values (no MODIFIED event for nothing). */
+    private static boolean registeredAlready(ServiceRegistration<?> registration, Dictionary<String, Object> next) {
+        ServiceReference<?> reference = registration.getReference();
+        for (String key : List.of(SocketConfig.OBJECT_ID, SocketConfig.HOSTNAME, SocketConfig.PORT)) {
+            if (!java.util.Objects.equals(reference.getProperty(key), next.get(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Dictionary<String, Object> serviceProperties() {
