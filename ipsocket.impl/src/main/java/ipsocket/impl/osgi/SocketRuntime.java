@@ -22,10 +22,10 @@ import ipsocket.impl.loop.EventLoopGroup;
 
 /**
  * The shared runtime of every socket in the framework: the event loop threads, the list of live
- * sockets (for the observers, such as the event bridge), and the log. A service of this bundle only: its type is
- * private, so no other bundle can use it. Immediate: the loop threads run while the bundle is
- * active, not only while some socket holds the runtime, so sockets coming and going do not
- * start and stop threads.
+ * sockets (for the observers, such as the event bridge), the watch on EventAdmin, and the log.
+ * A service of this bundle only: its type is private, so no other bundle can use it. Immediate:
+ * the loop threads run while the bundle is active, not only while some socket holds the
+ * runtime, so sockets coming and going do not start and stop threads.
  */
 @Component(service = SocketRuntime.class, immediate = true, configurationPid = SocketPids.EVENT_LOOP,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -65,7 +65,7 @@ public class SocketRuntime {
         events.open();
     }
 
-    /** Stops publishing and the event loop threads; every socket has been closed before (it depends on us). */
+    /** Stops publishing and the loop threads; every socket was closed before (it depends on us). */
     @Deactivate
     void deactivate() {
         events.close();
