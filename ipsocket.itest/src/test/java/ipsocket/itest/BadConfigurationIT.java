@@ -271,7 +271,7 @@ public class BadConfigurationIT extends SocketTestSupport {
         List<String> problems = new ArrayList<>();
         for (Case badCase : cases) {
             try {
-                awaitCondition(() -> !warningsAbout(badCase.pid).isEmpty(), Duration.ofSeconds(2),
+                awaitCondition(() -> !warningsAbout(badCase.pid).isEmpty(), Duration.ofSeconds(10),
                         "a warning naming " + badCase.pid);
             } catch (AssertionError missing) {
                 problems.add(badCase + ": no warning in the OSGi log naming configuration " + badCase.pid);
