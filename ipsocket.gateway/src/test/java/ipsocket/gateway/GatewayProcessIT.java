@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,10 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -101,7 +96,7 @@ class GatewayProcessIT {
         await(() -> countEvents("ipsocket/TcpSocket/WRITE", "it") >= 3, "three WRITE events");
 
         // Hot deployment: a bundle dropped into the deploy folder is installed and started.
-        writeMarkerBundle(deploy.resolve("marker.jar"));
+        GatewayFiles.writeMarkerBundle(deploy.resolve("marker.jar"));
         await(() -> Files.exists(marker), "the hot-deployed bundle to start");
 
         // SIGTERM: graceful close of every socket, every accepted byte delivered, status 0.
@@ -138,11 +133,7 @@ class GatewayProcessIT {
     }
 
     private Path writeConfig(String name, String content) throws IOException {
-        // Write beside, then move: FileInstall never sees a half-written file.
-        Path temporary = work.resolve(name + ".tmp");
-        Files.writeString(temporary, content);
-        return Files.move(temporary, conf.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return GatewayFiles.writeConfig(conf, name, content);
     }
 
     private void awaitEvent(String topic, String objectId) {
@@ -236,27 +227,5 @@ class GatewayProcessIT {
         reader.setDaemon(true);
         reader.start();
         return result;
-    }
-
-    /** Writes a bundle holding {@link MarkerActivator}, taken from this module's test classes. */
-    private static void writeMarkerBundle(Path target) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "ipsocket.test.marker");
-        main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Bundle-Activator", MarkerActivator.class.getName());
-        main.putValue("Import-Package", "org.osgi.framework");
-        String entry = MarkerActivator.class.getName().replace('.', '/') + ".class";
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        try (OutputStream file = Files.newOutputStream(temporary);
-                JarOutputStream jar = new JarOutputStream(file, manifest);
-                InputStream classFile = MarkerActivator.class.getClassLoader().getResourceAsStream(entry)) {
-            jar.putNextEntry(new JarEntry(entry));
-            classFile.transferTo(jar);
-            jar.closeEntry();
-        }
-        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

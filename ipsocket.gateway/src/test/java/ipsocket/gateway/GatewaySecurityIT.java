@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,12 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -225,7 +221,7 @@ class GatewaySecurityIT {
 
     private long startGateway(boolean shell) throws Exception {
         Path marker = work.resolve("marker.txt");
-        writeMarkerBundle(deploy.resolve("marker.jar"));
+        GatewayFiles.writeMarkerBundle(deploy.resolve("marker.jar"));
         List<String> command = new ArrayList<>(List.of("bash", System.getProperty("ipsocket.gateway.script")));
         if (!shell) {
             command.add("--no-shell");
@@ -249,9 +245,7 @@ class GatewaySecurityIT {
     }
 
     private void writeConfig(String name, String content) throws IOException {
-        Path temporary = work.resolve(name + ".tmp");
-        Files.writeString(temporary, content);
-        Files.move(temporary, conf.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        GatewayFiles.writeConfig(conf, name, content);
     }
 
     private void await(BooleanSupplier condition, String what) {
@@ -273,28 +267,6 @@ class GatewaySecurityIT {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
-    }
-
-    /** Writes a bundle holding {@link MarkerActivator}, taken from this module's test classes. */
-    private static void writeMarkerBundle(Path target) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "ipsocket.test.marker");
-        main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Bundle-Activator", MarkerActivator.class.getName());
-        main.putValue("Import-Package", "org.osgi.framework");
-        String entry = MarkerActivator.class.getName().replace('.', '/') + ".class";
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        try (OutputStream file = Files.newOutputStream(temporary);
-                JarOutputStream jar = new JarOutputStream(file, manifest);
-                InputStream classFile = MarkerActivator.class.getClassLoader().getResourceAsStream(entry)) {
-            jar.putNextEntry(new JarEntry(entry));
-            classFile.transferTo(jar);
-            jar.closeEntry();
-        }
-        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     // ---- no deserialization ---------------------------------------------------------------

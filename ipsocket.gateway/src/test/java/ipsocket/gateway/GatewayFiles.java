@@ -1,0 +1,64 @@
+package ipsocket.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * Files the gateway tests drop into the gateway's watched folders, each written beside its
+ * target and then moved into place, so FileInstall never sees a half-written file.
+ */
+final class GatewayFiles {
+    private GatewayFiles() {
+    }
+
+    /**
+     * Writes (or replaces) a configuration file in a configuration folder.
+     *
+     * @param folder the gateway's {@code --conf} folder
+     * @param name the file name, such as {@code ipsocket.TcpSocket-it.cfg}
+     * @param content the file's text
+     * @return the file
+     * @throws IOException if it cannot be written
+     */
+    static Path writeConfig(Path folder, String name, String content) throws IOException {
+        Path temporary = folder.resolveSibling(folder.getFileName() + "-" + name + ".tmp");
+        Files.writeString(temporary, content);
+        return Files.move(temporary, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes a bundle holding {@link MarkerActivator}, taken from this module's test classes.
+     *
+     * @param target the bundle file, in the gateway's {@code --deploy} folder
+     * @throws IOException if it cannot be written
+     */
+    static void writeMarkerBundle(Path target) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "ipsocket.test.marker");
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Bundle-Activator", MarkerActivator.class.getName());
+        main.putValue("Import-Package", "org.osgi.framework");
+        String entry = MarkerActivator.class.getName().replace('.', '/') + ".class";
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try (OutputStream file = Files.newOutputStream(temporary);
+                JarOutputStream jar = new JarOutputStream(file, manifest);
+                InputStream classFile = MarkerActivator.class.getClassLoader().getResourceAsStream(entry)) {
+            jar.putNextEntry(new JarEntry(entry));
+            classFile.transferTo(jar);
+            jar.closeEntry();
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
