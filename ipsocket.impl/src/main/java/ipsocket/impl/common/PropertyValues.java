@@ -1,5 +1,6 @@
 package ipsocket.impl.common;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,5 +130,19 @@ public final class PropertyValues {
             return ((List<?>) value).toArray(new String[0]);
         }
         return value;
+    }
+
+    /**
+     * Returns the current values of some properties, to compare with later values.
+     *
+     * @param definitions the properties
+     * @return their values, in the same order
+     */
+    public List<Object> snapshot(List<PropertyDef<?>> definitions) {
+        List<Object> snapshot = new ArrayList<>(definitions.size());
+        for (PropertyDef<?> definition : definitions) {
+            snapshot.add(get(definition));
+        }
+        return snapshot;
     }
 }

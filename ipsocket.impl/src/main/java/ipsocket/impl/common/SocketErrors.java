@@ -99,4 +99,16 @@ public final class SocketErrors {
         String message = failure.getMessage();
         return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
+
+    /**
+     * Returns an error's seed name as words for the start of a message: ConnectionRefusedError
+     * becomes "Connection Refused".
+     *
+     * @param error the error
+     * @return the words
+     */
+    public static String describe(SocketError error) {
+        String name = error.seedName().replaceAll("([a-z])([A-Z])", "$1 $2");
+        return name.endsWith(" Error") ? name.substring(0, name.length() - 6) : name;
+    }
 }

@@ -1,0 +1,186 @@
+package ipsocket.impl.tcp;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import ipsocket.impl.io.ReadBuffer;
+import ipsocket.impl.loop.EventLoop;
+
+/**
+ * The read side of a TCP socket: the bounded read buffer that the loop fills and callers'
+ * threads read, line detection, and read backpressure (the loop stops reading while the buffer
+ * is full and resumes once a reader makes room).
+ *
+ * <p>The buffer and the peer-closed flag are guarded by one lock; everything else runs on the
+ * loop thread.
+ */
+final class TcpInput {
+    private final Object readLock = new Object();
+    private final ReadBuffer readBuffer = new ReadBuffer();
+    private final AtomicBoolean readPaused = new AtomicBoolean();
+    private final TcpSocketImpl socket;
+    private final EventLoop loop;
+    /** Turns reading back on, on the loop thread. */
+    private final Runnable resumeReading;
+    private boolean peerClosed;
+
+    TcpInput(TcpSocketImpl socket, EventLoop loop, Runnable resumeReading) {
+        this.socket = socket;
+        this.loop = loop;
+        this.resumeReading = resumeReading;
+    }
+
+    // ---- loop thread ------------------------------------------------------------------------
+
+    /** Forgets what an earlier connection left unread; a new attempt starts. */
+    void reset() {
+        synchronized (readLock) {
+            readBuffer.clear();
+            peerClosed = false;
+        }
+        readPaused.set(false);
+    }
+
+    /**
+     * Returns how many more bytes the buffer may take now.
+     *
+     * @return the room, 0 or less when full
+     */
+    long room() {
+        synchronized (readLock) {
+            return effectiveLimit() - readBuffer.size();
+        }
+    }
+
+    /**
+     * Appends an arrival.
+     *
+     * @param arrival the bytes, from position to limit; consumed
+     * @return {@code true} if a line can be read now (an over-long line counts: readLine
+     *         returns it in pieces)
+     */
+    boolean append(ByteBuffer arrival) {
+        synchronized (readLock) {
+            boolean lineReady = readBuffer.append(arrival);
+            return lineReady | readBuffer.size() >= socket.getMaxLineLength();
+        }
+    }
+
+    /** Records the peer's end of stream. */
+    void markPeerClosed() {
+        synchronized (readLock) {
+            peerClosed = true;
+        }
+    }
+
+    /**
+     * Returns whether the peer's end of stream was seen.
+     *
+     * @return {@code true} after the peer's FIN
+     */
+    boolean peerClosed() {
+        synchronized (readLock) {
+            return peerClosed;
+        }
+    }
+
+    /** Notes that the loop stopped reading because the buffer is full, then looks again. */
+    void paused() {
+        readPaused.set(true);
+        // A reader may have made room between the loop's check and the flag: look again.
+        resumeIfRoom();
+    }
+
+    /** Forgets a pause: reading is on again (closing, a new connection). */
+    void clearPause() {
+        readPaused.set(false);
+    }
+
+    /**
+     * The read limit, raised to the maximum line length when set below it: with that many bytes
+     * buffered {@code readLine()} always returns something, so a line reader never starves.
+     */
+    private long effectiveLimit() {
+        return Math.max(socket.getReadBufferLimit(), socket.getMaxLineLength());
+    }
+
+    // ---- any thread -------------------------------------------------------------------------
+
+    /** Resumes reading if it was paused and there is room now (after a read or a new limit). */
+    void resumeIfRoom() {
+        if (!readPaused.get()) {
+            return;
+        }
+        long space;
+        synchronized (readLock) {
+            space = effectiveLimit() - readBuffer.size();
+        }
+        if (space > 0 && readPaused.compareAndSet(true, false)) {
+            if (loop.inLoop()) {
+                resumeReading.run();
+            } else {
+                loop.execute(resumeReading);
+            }
+        }
+    }
+
+    byte[] read(int maxSize) {
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("maxSize " + maxSize + " is negative");
+        }
+        byte[] bytes;
+        synchronized (readLock) {
+            bytes = readBuffer.read(maxSize);
+        }
+        resumeIfRoom();
+        return bytes;
+    }
+
+    byte[] readAll() {
+        byte[] bytes;
+        synchronized (readLock) {
+            bytes = readBuffer.readAll();
+        }
+        resumeIfRoom();
+        return bytes;
+    }
+
+    byte[] peekAll() {
+        synchronized (readLock) {
+            return readBuffer.peekAll();
+        }
+    }
+
+    String readLine() {
+        String line;
+        synchronized (readLock) {
+            line = readBuffer.readLineText(socket.getMaxLineLength());
+        }
+        resumeIfRoom();
+        return line == null ? "" : line;
+    }
+
+    boolean canReadLine() {
+        synchronized (readLock) {
+            return readBuffer.canReadLine(socket.getMaxLineLength());
+        }
+    }
+
+    long available() {
+        synchronized (readLock) {
+            return readBuffer.size();
+        }
+    }
+
+    /**
+     * Returns whether nothing is buffered and nothing more can come.
+     *
+     * @param disconnected whether the socket is Disconnected
+     * @return {@code true} at the end of the stream
+     */
+    boolean atEnd(boolean disconnected) {
+        synchronized (readLock) {
+            return readBuffer.size() == 0 && (peerClosed || disconnected);
+        }
+    }
+}

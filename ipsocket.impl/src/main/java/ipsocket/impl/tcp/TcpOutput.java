@@ -1,0 +1,260 @@
+package ipsocket.impl.tcp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ipsocket.api.SocketError;
+import ipsocket.api.SocketState;
+import ipsocket.impl.io.WriteBuffer;
+import ipsocket.impl.loop.EventLoop;
+
+/**
+ * The write side of a TCP socket: callers' writes go straight to the channel while nothing is
+ * queued (no copy, no hop to the loop), the rest waits in a bounded write buffer that the loop
+ * flushes; a full buffer accepts fewer bytes (backpressure), never drops accepted ones.
+ *
+ * <p>Everything here is guarded by one lock, which the loop's flush holds too, so bytes keep
+ * their order whichever thread writes them.
+ */
+final class TcpOutput {
+    private final Object writeLock = new Object();
+    private final WriteBuffer writeBuffer = new WriteBuffer();
+    private final TcpSocketImpl socket;
+    private final EventLoop loop;
+    private final Runnable flushTask;
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Bytes written straight to the channel and not yet counted and signalled on the loop. */
+    private final AtomicLong unreportedDirectWrites = new AtomicLong();
+    private final Runnable reportDirectWrites = this::reportDirectWrites;
+    private boolean acceptingWrites;
+    /** The connected channel while writes may go straight to it; null otherwise. */
+    private SocketChannel directChannel;
+
+    /**
+     * Creates the write side of a socket.
+     *
+     * @param socket the socket (limits, names for errors)
+     * @param loop its loop
+     * @param flush flushes on the loop thread
+     */
+    TcpOutput(TcpSocketImpl socket, EventLoop loop, Runnable flush) {
+        this.socket = socket;
+        this.loop = loop;
+        this.flushTask = () -> {
+            flushScheduled.set(false);
+            flush.run();
+        };
+    }
+
+    // ---- loop thread ------------------------------------------------------------------------
+
+    /**
+     * Starts accepting writes for a connected channel.
+     *
+     * @param channel the channel
+     */
+    void open(SocketChannel channel) {
+        synchronized (writeLock) {
+            acceptingWrites = true;
+            directChannel = channel;
+        }
+    }
+
+    /** Stops accepting writes, drops what is queued and wakes waiting {@code sync()} callers. */
+    void close() {
+        synchronized (writeLock) {
+            acceptingWrites = false;
+            directChannel = null;
+            writeBuffer.clear();
+            writeLock.notifyAll();
+        }
+    }
+
+    /** The outcome of one flush. */
+    static final class Flushed {
+        final long written;
+        final IOException failure;
+        final boolean drained;
+
+        Flushed(long written, IOException failure, boolean drained) {
+            this.written = written;
+            this.failure = failure;
+            this.drained = drained;
+        }
+    }
+
+    /**
+     * Writes what the OS accepts now.
+     *
+     * @param channel the channel
+     * @return what was written, whether the buffer is empty, and a failure if one occurred
+     */
+    Flushed writeTo(SocketChannel channel) {
+        synchronized (writeLock) {
+            long written = writeBuffer.writeTo(channel);
+            IOException failure = writeBuffer.takeFailure();
+            boolean drained = writeBuffer.isEmpty();
+            if (drained) {
+                writeLock.notifyAll();
+            }
+            return new Flushed(written, failure, drained);
+        }
+    }
+
+    // ---- any thread -------------------------------------------------------------------------
+
+    /**
+     * Stops accepting writes (a close or half-close was asked for).
+     *
+     * @return {@code true} if writes were accepted until now
+     */
+    boolean stopAccepting() {
+        synchronized (writeLock) {
+            boolean was = acceptingWrites;
+            acceptingWrites = false;
+            return was;
+        }
+    }
+
+    /** Stops accepting writes and drops what is queued (an abort). */
+    void discard() {
+        synchronized (writeLock) {
+            acceptingWrites = false;
+            writeBuffer.clear();
+            writeLock.notifyAll();
+        }
+    }
+
+    long write(ByteBuffer data) {
+        if (refuseWrite()) {
+            return -1;
+        }
+        synchronized (writeLock) {
+            if (!acceptingWrites) {
+                return rejectWrite();
+            }
+            return queueOrWrite(data, data.remaining());
+        }
+    }
+
+    long write(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (refuseWrite()) {
+            return -1;
+        }
+        synchronized (writeLock) {
+            if (!acceptingWrites) {
+                return rejectWrite();
+            }
+            if (socket.getWriteBufferLimit() - writeBuffer.size() < bytes.length) {
+                return 0; // never cut a character in half
+            }
+            return queueOrWrite(ByteBuffer.wrap(bytes), bytes.length);
+        }
+    }
+
+    /**
+     * Writes straight to the channel while nothing is queued, then queues what the OS did not
+     * take, up to the buffer limit. Call holding writeLock.
+     *
+     * @param data the bytes, from position to limit
+     * @param offered how many of them the caller offers
+     * @return the number of bytes accepted
+     */
+    private long queueOrWrite(ByteBuffer data, int offered) {
+        int end = data.position() + offered;
+        int limit = data.limit();
+        data.limit(end);
+        long direct = 0;
+        try {
+            if (directChannel != null && writeBuffer.isEmpty()) {
+                try {
+                    direct = directChannel.write(data);
+                } catch (IOException e) {
+                    direct = 0; // the loop's next flush meets the same failure and reports it
+                }
+            }
+            long space = socket.getWriteBufferLimit() - writeBuffer.size();
+            int queued = (int) Math.max(0, Math.min(data.remaining(), space));
+            writeBuffer.append(data, queued);
+            if (direct > 0 && unreportedDirectWrites.getAndAdd(direct) == 0) {
+                loop.execute(reportDirectWrites);
+            }
+            if (queued > 0 || direct == 0 && offered > 0) {
+                scheduleFlush();
+            }
+            return direct + queued;
+        } finally {
+            data.limit(limit);
+        }
+    }
+
+    private void reportDirectWrites() {
+        long written = unreportedDirectWrites.getAndSet(0);
+        if (written > 0) {
+            socket.reportSent(written);
+        }
+    }
+
+    private boolean refuseWrite() {
+        if (socket.isReadOnly()) {
+            socket.status().reportDeviceError(SocketError.OPERATION_ERROR, "Socket '" + socket.getObjectId()
+                    + "' is read-only: write to " + socket.endpoint() + " refused");
+            return true;
+        }
+        return false;
+    }
+
+    private long rejectWrite() {
+        SocketState state = socket.getState();
+        socket.status().reportDeviceError(SocketError.OPERATION_ERROR, "Cannot write to socket '"
+                + socket.getObjectId() + "' (" + socket.endpoint() + "): it is " + state.seedName()
+                + (state == SocketState.CONNECTED ? " with its output shut down" : ""));
+        return -1;
+    }
+
+    /** Has the loop flush soon, once however many callers ask. */
+    void scheduleFlush() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    /**
+     * Waits until the buffer is empty or the timeout passes.
+     *
+     * @param timeoutMillis how long to wait
+     * @return {@code true} if everything went out
+     */
+    boolean awaitDrained(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (writeLock) {
+            try {
+                long remaining;
+                while (!writeBuffer.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(writeLock, remaining);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return writeBuffer.isEmpty();
+        }
+    }
+
+    long pending() {
+        synchronized (writeLock) {
+            return writeBuffer.size();
+        }
+    }
+
+    boolean acceptsWrites() {
+        synchronized (writeLock) {
+            return acceptingWrites;
+        }
+    }
+}

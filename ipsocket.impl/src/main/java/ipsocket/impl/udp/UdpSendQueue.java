@@ -1,0 +1,241 @@
+package ipsocket.impl.udp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ipsocket.api.SocketError;
+import ipsocket.api.UdpDatagram;
+import ipsocket.impl.loop.EventLoop;
+
+/**
+ * The datagrams of a UDP socket accepted for sending: sent straight from the caller's thread
+ * while nothing is queued, otherwise queued (bounded in bytes by the write buffer limit) for the
+ * loop to send. A datagram whose destination is being looked up holds its place in the bound.
+ *
+ * <p>One lock guards the queue and the byte count; the loop sends under the same order.
+ */
+final class UdpSendQueue {
+    /** A datagram accepted for sending. */
+    static final class Outgoing {
+        final ByteBuffer payload;
+        final InetSocketAddress target; // null: the connected peer
+        final int hopLimit;
+
+        Outgoing(ByteBuffer payload, InetSocketAddress target, int hopLimit) {
+            this.payload = payload;
+            this.target = target;
+            this.hopLimit = hopLimit;
+        }
+    }
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    private final UdpSocketImpl socket;
+    private final EventLoop loop;
+    private final Runnable flushTask;
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Bytes sent straight from callers' threads and not yet counted and signalled on the loop. */
+    private final AtomicLong unreportedDirectSends = new AtomicLong();
+    private final Runnable reportDirectSends = this::reportDirectSends;
+    /** Queued bytes plus those reserved by pending lookups. */
+    private long bytes;
+    /** The open channel while datagrams may go straight to it; null otherwise. */
+    private DatagramChannel directChannel;
+
+    /**
+     * Creates the send side of a socket.
+     *
+     * @param socket the socket (limits, names for errors)
+     * @param loop its loop
+     * @param flush sends what is queued, on the loop thread
+     */
+    UdpSendQueue(UdpSocketImpl socket, EventLoop loop, Runnable flush) {
+        this.socket = socket;
+        this.loop = loop;
+        this.flushTask = () -> {
+            flushScheduled.set(false);
+            flush.run();
+        };
+    }
+
+    /**
+     * Lets datagrams go straight to a channel, or stops that.
+     *
+     * @param channel the open channel, or {@code null}
+     */
+    void direct(DatagramChannel channel) {
+        synchronized (lock) {
+            directChannel = channel;
+        }
+    }
+
+    /**
+     * Counts a datagram against the bound before it is queued.
+     *
+     * @param size its size
+     * @return {@code false} (and a TemporaryError) if the queue is full
+     */
+    boolean reserve(int size) {
+        synchronized (lock) {
+            if (bytes + size > socket.getWriteBufferLimit() && bytes > 0) {
+                socket.status().reportErrorFromAnyThread(SocketError.TEMPORARY_ERROR, "The send queue of socket '"
+                        + socket.getObjectId() + "' is full (" + bytes + " bytes pending): datagram refused");
+                return false;
+            }
+            bytes += size;
+            return true;
+        }
+    }
+
+    /**
+     * Gives back a reservation whose datagram will not be sent.
+     *
+     * @param size its size
+     */
+    void release(int size) {
+        synchronized (lock) {
+            bytes -= size;
+        }
+    }
+
+    /**
+     * Reserves and queues (or sends) a datagram.
+     *
+     * @param datagram the datagram
+     * @param target where to, or {@code null} for the connected peer
+     * @return {@code false} if the queue is full
+     */
+    boolean enqueue(UdpDatagram datagram, InetSocketAddress target) {
+        if (!reserve(datagram.size())) {
+            return false;
+        }
+        enqueueReserved(datagram, target);
+        return true;
+    }
+
+    /**
+     * Sends or queues a datagram that holds a reservation.
+     *
+     * @param datagram the datagram
+     * @param target where to, or {@code null} for the connected peer
+     */
+    void enqueueReserved(UdpDatagram datagram, InetSocketAddress target) {
+        synchronized (lock) {
+            if (sendDirectly(datagram, target)) {
+                return;
+            }
+            queue.addLast(new Outgoing(datagram.getPayloadBuffer(), target, datagram.getHopLimit()));
+        }
+        scheduleFlush();
+    }
+
+    /**
+     * Sends a datagram from the caller's thread while nothing is queued (no hop to the loop);
+     * call holding the lock, so queued datagrams keep their order. Anything unusual (a full
+     * socket buffer, an error, a hop limit, an empty payload) takes the queue instead, where the
+     * loop sends it and reports what goes wrong.
+     *
+     * @return {@code true} if the datagram went out
+     */
+    private boolean sendDirectly(UdpDatagram datagram, InetSocketAddress target) {
+        if (directChannel == null || !queue.isEmpty() || datagram.size() == 0
+                || datagram.getHopLimit() != UdpDatagram.DEFAULT_HOP_LIMIT) {
+            return false;
+        }
+        try {
+            ByteBuffer payload = datagram.getPayloadBuffer();
+            int sent = target == null ? directChannel.write(payload) : directChannel.send(payload, target);
+            if (sent <= 0) {
+                return false;
+            }
+        } catch (PortUnreachableException e) {
+            // the kernel reports an earlier ICMP port unreachable once, to this call: pass it on
+            socket.status().reportErrorFromAnyThread(SocketError.CONNECTION_REFUSED_ERROR, "Connection refused: "
+                    + socket.endpoint() + " answered a datagram of socket '" + socket.getObjectId()
+                    + "' with ICMP port unreachable");
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        bytes -= datagram.size();
+        if (unreportedDirectSends.getAndAdd(datagram.size()) == 0) {
+            loop.execute(reportDirectSends);
+        }
+        return true;
+    }
+
+    private void reportDirectSends() {
+        long sent = unreportedDirectSends.getAndSet(0);
+        if (sent > 0) {
+            socket.reportSent(sent);
+        }
+    }
+
+    /** Has the loop send soon, once however many callers ask. */
+    void scheduleFlush() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    /**
+     * Returns the oldest queued datagram without taking it.
+     *
+     * @return the datagram, or {@code null}
+     */
+    Outgoing peek() {
+        synchronized (lock) {
+            return queue.peekFirst();
+        }
+    }
+
+    /**
+     * Takes the oldest queued datagram after the loop sent (or gave up on) it.
+     *
+     * @param size its payload size before sending
+     */
+    void remove(int size) {
+        synchronized (lock) {
+            queue.pollFirst();
+            bytes -= size;
+        }
+    }
+
+    /** Drops every queued datagram; reservations of pending lookups stay. */
+    void discard() {
+        synchronized (lock) {
+            for (Outgoing queued : queue) {
+                bytes -= queued.payload.remaining();
+            }
+            queue.clear();
+        }
+    }
+
+    /**
+     * Returns how many datagrams wait in the queue.
+     *
+     * @return the count
+     */
+    int size() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    /**
+     * Returns the bytes waiting, including those of pending lookups.
+     *
+     * @return the bytes
+     */
+    long bytes() {
+        synchronized (lock) {
+            return bytes;
+        }
+    }
+}
