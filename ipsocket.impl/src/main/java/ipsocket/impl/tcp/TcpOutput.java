@@ -5,13 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
+import ipsocket.impl.common.OutputHandoff;
 import ipsocket.impl.io.WriteBuffer;
-import ipsocket.impl.loop.EventLoop;
 
 /**
  * The write side of a TCP socket: callers' writes go straight to the channel while nothing is
@@ -25,12 +23,7 @@ final class TcpOutput {
     private final Object writeLock = new Object();
     private final WriteBuffer writeBuffer = new WriteBuffer();
     private final TcpSocketImpl socket;
-    private final EventLoop loop;
-    private final Runnable flushTask;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    /** Bytes written straight to the channel and not yet counted and signalled on the loop. */
-    private final AtomicLong unreportedDirectWrites = new AtomicLong();
-    private final Runnable reportDirectWrites = this::reportDirectWrites;
+    private final OutputHandoff handoff;
     private boolean acceptingWrites;
     /** The connected channel while writes may go straight to it; null otherwise. */
     private SocketChannel directChannel;
@@ -39,16 +32,11 @@ final class TcpOutput {
      * Creates the write side of a socket.
      *
      * @param socket the socket (limits, names for errors)
-     * @param loop its loop
      * @param flush flushes on the loop thread
      */
-    TcpOutput(TcpSocketImpl socket, EventLoop loop, Runnable flush) {
+    TcpOutput(TcpSocketImpl socket, Runnable flush) {
         this.socket = socket;
-        this.loop = loop;
-        this.flushTask = () -> {
-            flushScheduled.set(false);
-            flush.run();
-        };
+        this.handoff = new OutputHandoff(socket, flush);
     }
 
     // ---- loop thread ------------------------------------------------------------------------
@@ -182,8 +170,8 @@ final class TcpOutput {
             long space = socket.getWriteBufferLimit() - writeBuffer.size();
             int queued = (int) Math.max(0, Math.min(data.remaining(), space));
             writeBuffer.append(data, queued);
-            if (direct > 0 && unreportedDirectWrites.getAndAdd(direct) == 0) {
-                loop.execute(reportDirectWrites);
+            if (direct > 0) {
+                handoff.sentDirectly(direct);
             }
             if (queued > 0 || direct == 0 && offered > 0) {
                 scheduleFlush();
@@ -191,13 +179,6 @@ final class TcpOutput {
             return direct + queued;
         } finally {
             data.limit(limit);
-        }
-    }
-
-    private void reportDirectWrites() {
-        long written = unreportedDirectWrites.getAndSet(0);
-        if (written > 0) {
-            socket.reportSent(written);
         }
     }
 
@@ -220,9 +201,7 @@ final class TcpOutput {
 
     /** Has the loop flush soon, once however many callers ask. */
     void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            loop.execute(flushTask);
-        }
+        handoff.requestFlush();
     }
 
     /**

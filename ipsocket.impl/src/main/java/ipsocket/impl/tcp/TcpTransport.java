@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -15,13 +14,10 @@ import java.util.Set;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
-import ipsocket.impl.common.ChannelOptions;
-import ipsocket.impl.common.ConnectionLifecycle;
+import ipsocket.impl.common.ChannelTransport;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
-import ipsocket.impl.common.Transport;
-import ipsocket.impl.loop.EventLoop;
 import ipsocket.impl.loop.Timer;
 
 /**
@@ -31,7 +27,7 @@ import ipsocket.impl.loop.Timer;
  *
  * <p>Runs on the socket's loop thread.
  */
-final class TcpTransport implements Transport {
+final class TcpTransport extends ChannelTransport<SocketChannel> {
     /** Reads per readiness event before other sockets get their turn. */
     private static final int READS_PER_EVENT = 4;
     /** How long a graceful close waits for the peer to close its side after our FIN. */
@@ -41,25 +37,20 @@ final class TcpTransport implements Transport {
             SocketProperties.PORT, SocketProperties.PROTOCOL, SocketProperties.LOCAL_ADDRESS,
             SocketProperties.LOCAL_PORT);
 
-    private final TcpSocketImpl socket;
-    private final EventLoop loop;
-    private final ConnectionLifecycle lifecycle;
+    private final TcpSocketImpl tcpSocket;
     private final TcpInput input;
     private final TcpOutput output;
 
     private HappyEyeballsConnector connector;
     private Timer lingerTimer;
-    private SocketChannel channel;
-    private SelectionKey key;
     private boolean outputShutdownRequested;
     private boolean outputShut;
 
     TcpTransport(TcpSocketImpl socket) {
-        this.socket = socket;
-        this.loop = socket.loop();
-        this.lifecycle = socket.lifecycle();
+        super(socket, TcpOptions.TABLE, ENDPOINT);
+        this.tcpSocket = socket;
         this.input = new TcpInput(socket, loop, this::resumeReading);
-        this.output = new TcpOutput(socket, loop, this::flushNow);
+        this.output = new TcpOutput(socket, this::flushNow);
     }
 
     TcpInput input() {
@@ -73,16 +64,6 @@ final class TcpTransport implements Transport {
     // ---- what the lifecycle asks ------------------------------------------------------------
 
     @Override
-    public SelectionKey currentKey() {
-        return key;
-    }
-
-    @Override
-    public boolean hasChannel() {
-        return channel != null;
-    }
-
-    @Override
     public boolean canConnectFrom(SocketState state) {
         return state == SocketState.DISCONNECTED;
     }
@@ -90,21 +71,6 @@ final class TcpTransport implements Transport {
     @Override
     public SocketState restingState() {
         return SocketState.DISCONNECTED;
-    }
-
-    @Override
-    public List<PropertyDef<?>> peerProperties() {
-        return ENDPOINT;
-    }
-
-    @Override
-    public ChannelOptions options() {
-        return TcpOptions.TABLE;
-    }
-
-    @Override
-    public void applyOption(PropertyDef<?> definition) throws IOException {
-        TcpOptions.TABLE.apply(channel, socket.props(), definition);
     }
 
     @Override
@@ -141,7 +107,7 @@ final class TcpTransport implements Transport {
         if (!lifecycle.enterConnecting(attempt)) {
             return;
         }
-        connector = new HappyEyeballsConnector(loop, targets, socket.getConnectionAttemptDelay(), this::openChannel,
+        connector = new HappyEyeballsConnector(loop, targets, tcpSocket.getConnectionAttemptDelay(), this::openChannel,
                 new HappyEyeballsConnector.Outcome() {
                     @Override
                     public void connected(SocketChannel winner, SelectionKey winnerKey) {
@@ -279,7 +245,7 @@ final class TcpTransport implements Transport {
      * anyway.
      */
     private void closeWhenPeerIsDone(SocketChannel target) {
-        if (input.peerClosed() || socket.getLinger() == 0) {
+        if (input.peerClosed() || tcpSocket.getLinger() == 0) {
             lifecycle.finishClose(); // nothing more can arrive, or the user asked for an abortive close
             return;
         }
@@ -293,7 +259,7 @@ final class TcpTransport implements Transport {
             }
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);
             input.clearPause();
-            long lingerMillis = socket.getLinger() > 0 ? socket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
+            long lingerMillis = tcpSocket.getLinger() > 0 ? tcpSocket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
             long attempt = lifecycle.attempt();
             lingerTimer = loop.schedule(lingerMillis, () -> {
                 lingerTimer = null;
@@ -370,7 +336,7 @@ final class TcpTransport implements Transport {
         }
         long attempt = lifecycle.attempt();
         if (received > 0) {
-            socket.announceArrival(received, lineReady);
+            tcpSocket.announceArrival(received, lineReady);
         }
         if (attempt != lifecycle.attempt() || channel != source) {
             return; // a listener closed or aborted the socket
@@ -475,21 +441,5 @@ final class TcpTransport implements Transport {
                 onConnectionError(e);
             }
         }
-    }
-
-    /**
-     * Reads an option from the live OS socket.
-     *
-     * @param <T> the option type
-     * @param option the option
-     * @return the value the OS reports
-     * @throws IOException if the OS refuses
-     * @throws IllegalStateException if not connected
-     */
-    <T> T osOption(SocketOption<T> option) throws IOException {
-        if (channel == null) {
-            throw new IllegalStateException("socket '" + socket.getObjectId() + "' is not connected");
-        }
-        return channel.getOption(option);
     }
 }

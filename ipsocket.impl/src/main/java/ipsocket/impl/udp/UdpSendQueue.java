@@ -6,12 +6,10 @@ import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.UdpDatagram;
-import ipsocket.impl.loop.EventLoop;
+import ipsocket.impl.common.OutputHandoff;
 
 /**
  * The datagrams of a UDP socket accepted for sending: sent straight from the caller's thread
@@ -37,12 +35,7 @@ final class UdpSendQueue {
     private final Object lock = new Object();
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private final UdpSocketImpl socket;
-    private final EventLoop loop;
-    private final Runnable flushTask;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    /** Bytes sent straight from callers' threads and not yet counted and signalled on the loop. */
-    private final AtomicLong unreportedDirectSends = new AtomicLong();
-    private final Runnable reportDirectSends = this::reportDirectSends;
+    private final OutputHandoff handoff;
     /** Queued bytes plus those reserved by pending lookups. */
     private long bytes;
     /** The open channel while datagrams may go straight to it; null otherwise. */
@@ -52,16 +45,11 @@ final class UdpSendQueue {
      * Creates the send side of a socket.
      *
      * @param socket the socket (limits, names for errors)
-     * @param loop its loop
      * @param flush sends what is queued, on the loop thread
      */
-    UdpSendQueue(UdpSocketImpl socket, EventLoop loop, Runnable flush) {
+    UdpSendQueue(UdpSocketImpl socket, Runnable flush) {
         this.socket = socket;
-        this.loop = loop;
-        this.flushTask = () -> {
-            flushScheduled.set(false);
-            flush.run();
-        };
+        this.handoff = new OutputHandoff(socket, flush);
     }
 
     /**
@@ -164,24 +152,13 @@ final class UdpSendQueue {
             return false;
         }
         bytes -= datagram.size();
-        if (unreportedDirectSends.getAndAdd(datagram.size()) == 0) {
-            loop.execute(reportDirectSends);
-        }
+        handoff.sentDirectly(datagram.size());
         return true;
-    }
-
-    private void reportDirectSends() {
-        long sent = unreportedDirectSends.getAndSet(0);
-        if (sent > 0) {
-            socket.reportSent(sent);
-        }
     }
 
     /** Has the loop send soon, once however many callers ask. */
     void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            loop.execute(flushTask);
-        }
+        handoff.requestFlush();
     }
 
     /**

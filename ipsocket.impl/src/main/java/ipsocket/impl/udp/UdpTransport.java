@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -23,14 +22,11 @@ import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
-import ipsocket.impl.common.ChannelOptions;
-import ipsocket.impl.common.ConnectionLifecycle;
+import ipsocket.impl.common.ChannelTransport;
 import ipsocket.impl.common.IpLiterals;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
-import ipsocket.impl.common.Transport;
-import ipsocket.impl.loop.EventLoop;
 
 /**
  * A datagram channel as the lifecycle's transport: binding, the virtual connection to one peer,
@@ -39,7 +35,7 @@ import ipsocket.impl.loop.EventLoop;
  *
  * <p>Runs on the socket's loop thread.
  */
-final class UdpTransport implements Transport {
+final class UdpTransport extends ChannelTransport<DatagramChannel> {
     /** Datagrams received per readiness event before other sockets get their turn. */
     private static final int RECEIVES_PER_EVENT = 64;
     private static final List<PropertyDef<?>> PEER = List.of(SocketProperties.HOSTNAME,
@@ -47,14 +43,10 @@ final class UdpTransport implements Transport {
     private static final List<PropertyDef<?>> LOCAL_END = List.of(SocketProperties.LOCAL_ADDRESS,
             SocketProperties.LOCAL_PORT);
 
-    private final UdpSocketImpl socket;
-    private final EventLoop loop;
-    private final ConnectionLifecycle lifecycle;
+    private final UdpSocketImpl udpSocket;
     private final UdpSendQueue sendQueue;
     private final MulticastMemberships memberships = new MulticastMemberships();
 
-    private DatagramChannel channel;
-    private SelectionKey key;
     private boolean ipv6Channel;
     /** The local end the open channel was bound with (announcements lag behind setters). */
     private List<Object> activeLocalEnd;
@@ -64,10 +56,9 @@ final class UdpTransport implements Transport {
     private String lastLocalText;
 
     UdpTransport(UdpSocketImpl socket) {
-        this.socket = socket;
-        this.loop = socket.loop();
-        this.lifecycle = socket.lifecycle();
-        this.sendQueue = new UdpSendQueue(socket, loop, this::runScheduledFlush);
+        super(socket, UdpOptions.TABLE, PEER);
+        this.udpSocket = socket;
+        this.sendQueue = new UdpSendQueue(udpSocket, this::runScheduledFlush);
     }
 
     UdpSendQueue sendQueue() {
@@ -77,16 +68,6 @@ final class UdpTransport implements Transport {
     // ---- what the lifecycle asks ------------------------------------------------------------
 
     @Override
-    public SelectionKey currentKey() {
-        return key;
-    }
-
-    @Override
-    public boolean hasChannel() {
-        return channel != null;
-    }
-
-    @Override
     public boolean canConnectFrom(SocketState state) {
         return state == SocketState.DISCONNECTED || state == SocketState.BOUND;
     }
@@ -94,21 +75,6 @@ final class UdpTransport implements Transport {
     @Override
     public SocketState restingState() {
         return channel != null ? SocketState.BOUND : SocketState.DISCONNECTED;
-    }
-
-    @Override
-    public List<PropertyDef<?>> peerProperties() {
-        return PEER;
-    }
-
-    @Override
-    public ChannelOptions options() {
-        return UdpOptions.TABLE;
-    }
-
-    @Override
-    public void applyOption(PropertyDef<?> definition) throws IOException {
-        UdpOptions.TABLE.apply(channel, socket.props(), definition);
     }
 
     @Override
@@ -242,7 +208,7 @@ final class UdpTransport implements Transport {
         } catch (IOException e) {
             // keep the address from binding
         }
-        socket.receiveQueue().keepOnlyFrom(target);
+        udpSocket.receiveQueue().keepOnlyFrom(target);
         lifecycle.connected(attempt, local, target);
     }
 
@@ -324,7 +290,7 @@ final class UdpTransport implements Transport {
                         + "' received a datagram from " + from + " of at least " + buffer.capacity()
                         + " bytes; it may be truncated");
             }
-            socket.deliver(datagramFrom(buffer, (InetSocketAddress) from));
+            udpSocket.deliver(datagramFrom(buffer, (InetSocketAddress) from));
         }
     }
 
@@ -431,13 +397,6 @@ final class UdpTransport implements Transport {
     }
 
     // ---- diagnostics ----------------------------------------------------------------------------
-
-    <T> T osOption(SocketOption<T> option) throws IOException {
-        if (channel == null) {
-            throw new IllegalStateException("socket '" + socket.getObjectId() + "' is not bound");
-        }
-        return channel.getOption(option);
-    }
 
     List<String> joinedGroups() {
         return memberships.groups();
