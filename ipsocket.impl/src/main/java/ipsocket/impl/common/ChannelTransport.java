@@ -13,11 +13,13 @@ import ipsocket.impl.loop.EventLoop;
  * What every transport over one selectable channel has: the channel and its key, the kind's
  * option table and peer properties, and options applied to or read from the live channel.
  *
+ * @param <S> the socket type
  * @param <C> the channel type
  */
-public abstract class ChannelTransport<C extends SelectableChannel & NetworkChannel> implements Transport {
+public abstract class ChannelTransport<S extends AbstractIpSocket, C extends SelectableChannel & NetworkChannel>
+        implements Transport {
     /** The socket the transport carries. */
-    protected final AbstractIpSocket socket;
+    protected final S socket;
     /** The socket's loop. */
     protected final EventLoop loop;
     /** The socket's lifecycle, which the transport reports to. */
@@ -36,7 +38,7 @@ public abstract class ChannelTransport<C extends SelectableChannel & NetworkChan
      * @param options the kind's option table
      * @param peerProperties the properties naming the peer
      */
-    protected ChannelTransport(AbstractIpSocket socket, ChannelOptions options, List<PropertyDef<?>> peerProperties) {
+    protected ChannelTransport(S socket, ChannelOptions options, List<PropertyDef<?>> peerProperties) {
         this.socket = socket;
         this.loop = socket.loop();
         this.lifecycle = socket.lifecycle();

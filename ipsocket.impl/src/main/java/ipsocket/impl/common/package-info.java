@@ -4,7 +4,7 @@
  * base for one selectable channel); state and error reporting in one order ({@code SocketStatus});
  * the property definitions, values and their API accessors ({@code PropertyDef},
  * {@code PropertyValues}, {@code IpSocketProperties}); option tables ({@code ChannelOptions}); the
- * hand-off of output work to the loop ({@code OutputHandoff}); host resolution, literals, error
+ * output side every kind builds on, with its hand-off to the loop ({@code ChannelOutput}); host resolution, literals, error
  * classification and JSON.
  *
  * <p>May import: {@code ipsocket.api}, {@code ipsocket.impl.loop}, {@code ipsocket.impl.io} and the

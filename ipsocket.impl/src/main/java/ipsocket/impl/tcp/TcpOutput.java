@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
-import ipsocket.impl.common.OutputHandoff;
+import ipsocket.impl.common.ChannelOutput;
 import ipsocket.impl.io.WriteBuffer;
 
 /**
@@ -19,14 +19,9 @@ import ipsocket.impl.io.WriteBuffer;
  * <p>Everything here is guarded by one lock, which the loop's flush holds too, so bytes keep
  * their order whichever thread writes them.
  */
-final class TcpOutput {
-    private final Object writeLock = new Object();
+final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
     private final WriteBuffer writeBuffer = new WriteBuffer();
-    private final TcpSocketImpl socket;
-    private final OutputHandoff handoff;
     private boolean acceptingWrites;
-    /** The connected channel while writes may go straight to it; null otherwise. */
-    private SocketChannel directChannel;
 
     /**
      * Creates the write side of a socket.
@@ -35,8 +30,7 @@ final class TcpOutput {
      * @param flush flushes on the loop thread
      */
     TcpOutput(TcpSocketImpl socket, Runnable flush) {
-        this.socket = socket;
-        this.handoff = new OutputHandoff(socket, flush);
+        super(socket, flush);
     }
 
     // ---- loop thread ------------------------------------------------------------------------
@@ -47,19 +41,19 @@ final class TcpOutput {
      * @param channel the channel
      */
     void open(SocketChannel channel) {
-        synchronized (writeLock) {
+        synchronized (lock) {
             acceptingWrites = true;
-            directChannel = channel;
+            setDirectChannel(channel);
         }
     }
 
     /** Stops accepting writes, drops what is queued and wakes waiting {@code sync()} callers. */
     void close() {
-        synchronized (writeLock) {
+        synchronized (lock) {
             acceptingWrites = false;
-            directChannel = null;
+            setDirectChannel(null);
             writeBuffer.clear();
-            writeLock.notifyAll();
+            lock.notifyAll();
         }
     }
 
@@ -83,12 +77,12 @@ final class TcpOutput {
      * @return what was written, whether the buffer is empty, and a failure if one occurred
      */
     Flushed writeTo(SocketChannel channel) {
-        synchronized (writeLock) {
+        synchronized (lock) {
             long written = writeBuffer.writeTo(channel);
             IOException failure = writeBuffer.takeFailure();
             boolean drained = writeBuffer.isEmpty();
             if (drained) {
-                writeLock.notifyAll();
+                lock.notifyAll();
             }
             return new Flushed(written, failure, drained);
         }
@@ -102,7 +96,7 @@ final class TcpOutput {
      * @return {@code true} if writes were accepted until now
      */
     boolean stopAccepting() {
-        synchronized (writeLock) {
+        synchronized (lock) {
             boolean was = acceptingWrites;
             acceptingWrites = false;
             return was;
@@ -111,10 +105,10 @@ final class TcpOutput {
 
     /** Stops accepting writes and drops what is queued (an abort). */
     void discard() {
-        synchronized (writeLock) {
+        synchronized (lock) {
             acceptingWrites = false;
             writeBuffer.clear();
-            writeLock.notifyAll();
+            lock.notifyAll();
         }
     }
 
@@ -122,7 +116,7 @@ final class TcpOutput {
         if (refuseWrite()) {
             return -1;
         }
-        synchronized (writeLock) {
+        synchronized (lock) {
             if (!acceptingWrites) {
                 return rejectWrite();
             }
@@ -135,7 +129,7 @@ final class TcpOutput {
         if (refuseWrite()) {
             return -1;
         }
-        synchronized (writeLock) {
+        synchronized (lock) {
             if (!acceptingWrites) {
                 return rejectWrite();
             }
@@ -148,7 +142,7 @@ final class TcpOutput {
 
     /**
      * Writes straight to the channel while nothing is queued, then queues what the OS did not
-     * take, up to the buffer limit. Call holding writeLock.
+     * take, up to the buffer limit. Call holding lock.
      *
      * @param data the bytes, from position to limit
      * @param offered how many of them the caller offers
@@ -160,6 +154,7 @@ final class TcpOutput {
         data.limit(end);
         long direct = 0;
         try {
+            SocketChannel directChannel = directChannel();
             if (directChannel != null && writeBuffer.isEmpty()) {
                 try {
                     direct = directChannel.write(data);
@@ -171,7 +166,7 @@ final class TcpOutput {
             int queued = (int) Math.max(0, Math.min(data.remaining(), space));
             writeBuffer.append(data, queued);
             if (direct > 0) {
-                handoff.sentDirectly(direct);
+                sentDirectly(direct);
             }
             if (queued > 0 || direct == 0 && offered > 0) {
                 scheduleFlush();
@@ -199,11 +194,6 @@ final class TcpOutput {
         return -1;
     }
 
-    /** Has the loop flush soon, once however many callers ask. */
-    void scheduleFlush() {
-        handoff.requestFlush();
-    }
-
     /**
      * Waits until the buffer is empty or the timeout passes.
      *
@@ -212,11 +202,11 @@ final class TcpOutput {
      */
     boolean awaitDrained(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        synchronized (writeLock) {
+        synchronized (lock) {
             try {
                 long remaining;
                 while (!writeBuffer.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(writeLock, remaining);
+                    TimeUnit.NANOSECONDS.timedWait(lock, remaining);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -226,13 +216,13 @@ final class TcpOutput {
     }
 
     long pending() {
-        synchronized (writeLock) {
+        synchronized (lock) {
             return writeBuffer.size();
         }
     }
 
     boolean acceptsWrites() {
-        synchronized (writeLock) {
+        synchronized (lock) {
             return acceptingWrites;
         }
     }

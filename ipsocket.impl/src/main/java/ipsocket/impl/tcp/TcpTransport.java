@@ -27,7 +27,7 @@ import ipsocket.impl.loop.Timer;
  *
  * <p>Runs on the socket's loop thread.
  */
-final class TcpTransport extends ChannelTransport<SocketChannel> {
+final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> {
     /** Reads per readiness event before other sockets get their turn. */
     private static final int READS_PER_EVENT = 4;
     /** How long a graceful close waits for the peer to close its side after our FIN. */
@@ -37,7 +37,6 @@ final class TcpTransport extends ChannelTransport<SocketChannel> {
             SocketProperties.PORT, SocketProperties.PROTOCOL, SocketProperties.LOCAL_ADDRESS,
             SocketProperties.LOCAL_PORT);
 
-    private final TcpSocketImpl tcpSocket;
     private final TcpInput input;
     private final TcpOutput output;
 
@@ -48,7 +47,6 @@ final class TcpTransport extends ChannelTransport<SocketChannel> {
 
     TcpTransport(TcpSocketImpl socket) {
         super(socket, TcpOptions.TABLE, ENDPOINT);
-        this.tcpSocket = socket;
         this.input = new TcpInput(socket, loop, this::resumeReading);
         this.output = new TcpOutput(socket, this::flushNow);
     }
@@ -107,7 +105,7 @@ final class TcpTransport extends ChannelTransport<SocketChannel> {
         if (!lifecycle.enterConnecting(attempt)) {
             return;
         }
-        connector = new HappyEyeballsConnector(loop, targets, tcpSocket.getConnectionAttemptDelay(), this::openChannel,
+        connector = new HappyEyeballsConnector(loop, targets, socket.getConnectionAttemptDelay(), this::openChannel,
                 new HappyEyeballsConnector.Outcome() {
                     @Override
                     public void connected(SocketChannel winner, SelectionKey winnerKey) {
@@ -245,7 +243,7 @@ final class TcpTransport extends ChannelTransport<SocketChannel> {
      * anyway.
      */
     private void closeWhenPeerIsDone(SocketChannel target) {
-        if (input.peerClosed() || tcpSocket.getLinger() == 0) {
+        if (input.peerClosed() || socket.getLinger() == 0) {
             lifecycle.finishClose(); // nothing more can arrive, or the user asked for an abortive close
             return;
         }
@@ -259,7 +257,7 @@ final class TcpTransport extends ChannelTransport<SocketChannel> {
             }
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);
             input.clearPause();
-            long lingerMillis = tcpSocket.getLinger() > 0 ? tcpSocket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
+            long lingerMillis = socket.getLinger() > 0 ? socket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
             long attempt = lifecycle.attempt();
             lingerTimer = loop.schedule(lingerMillis, () -> {
                 lingerTimer = null;
@@ -336,7 +334,7 @@ final class TcpTransport extends ChannelTransport<SocketChannel> {
         }
         long attempt = lifecycle.attempt();
         if (received > 0) {
-            tcpSocket.announceArrival(received, lineReady);
+            socket.announceArrival(received, lineReady);
         }
         if (attempt != lifecycle.attempt() || channel != source) {
             return; // a listener closed or aborted the socket

@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.UdpDatagram;
-import ipsocket.impl.common.OutputHandoff;
+import ipsocket.impl.common.ChannelOutput;
 
 /**
  * The datagrams of a UDP socket accepted for sending: sent straight from the caller's thread
@@ -18,7 +18,7 @@ import ipsocket.impl.common.OutputHandoff;
  *
  * <p>One lock guards the queue and the byte count; the loop sends under the same order.
  */
-final class UdpSendQueue {
+final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
     /** A datagram accepted for sending. */
     static final class Outgoing {
         final ByteBuffer payload;
@@ -32,14 +32,9 @@ final class UdpSendQueue {
         }
     }
 
-    private final Object lock = new Object();
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    private final UdpSocketImpl socket;
-    private final OutputHandoff handoff;
     /** Queued bytes plus those reserved by pending lookups. */
     private long bytes;
-    /** The open channel while datagrams may go straight to it; null otherwise. */
-    private DatagramChannel directChannel;
 
     /**
      * Creates the send side of a socket.
@@ -48,8 +43,7 @@ final class UdpSendQueue {
      * @param flush sends what is queued, on the loop thread
      */
     UdpSendQueue(UdpSocketImpl socket, Runnable flush) {
-        this.socket = socket;
-        this.handoff = new OutputHandoff(socket, flush);
+        super(socket, flush);
     }
 
     /**
@@ -59,7 +53,7 @@ final class UdpSendQueue {
      */
     void direct(DatagramChannel channel) {
         synchronized (lock) {
-            directChannel = channel;
+            setDirectChannel(channel);
         }
     }
 
@@ -132,6 +126,7 @@ final class UdpSendQueue {
      * @return {@code true} if the datagram went out
      */
     private boolean sendDirectly(UdpDatagram datagram, InetSocketAddress target) {
+        DatagramChannel directChannel = directChannel();
         if (directChannel == null || !queue.isEmpty() || datagram.size() == 0
                 || datagram.getHopLimit() != UdpDatagram.DEFAULT_HOP_LIMIT) {
             return false;
@@ -152,13 +147,8 @@ final class UdpSendQueue {
             return false;
         }
         bytes -= datagram.size();
-        handoff.sentDirectly(datagram.size());
+        sentDirectly(datagram.size());
         return true;
-    }
-
-    /** Has the loop send soon, once however many callers ask. */
-    void scheduleFlush() {
-        handoff.requestFlush();
     }
 
     /**

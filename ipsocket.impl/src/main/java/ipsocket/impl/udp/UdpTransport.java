@@ -35,7 +35,7 @@ import ipsocket.impl.common.SocketProperties;
  *
  * <p>Runs on the socket's loop thread.
  */
-final class UdpTransport extends ChannelTransport<DatagramChannel> {
+final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel> {
     /** Datagrams received per readiness event before other sockets get their turn. */
     private static final int RECEIVES_PER_EVENT = 64;
     private static final List<PropertyDef<?>> PEER = List.of(SocketProperties.HOSTNAME,
@@ -43,7 +43,6 @@ final class UdpTransport extends ChannelTransport<DatagramChannel> {
     private static final List<PropertyDef<?>> LOCAL_END = List.of(SocketProperties.LOCAL_ADDRESS,
             SocketProperties.LOCAL_PORT);
 
-    private final UdpSocketImpl udpSocket;
     private final UdpSendQueue sendQueue;
     private final MulticastMemberships memberships = new MulticastMemberships();
 
@@ -57,8 +56,7 @@ final class UdpTransport extends ChannelTransport<DatagramChannel> {
 
     UdpTransport(UdpSocketImpl socket) {
         super(socket, UdpOptions.TABLE, PEER);
-        this.udpSocket = socket;
-        this.sendQueue = new UdpSendQueue(udpSocket, this::runScheduledFlush);
+        this.sendQueue = new UdpSendQueue(socket, this::runScheduledFlush);
     }
 
     UdpSendQueue sendQueue() {
@@ -208,7 +206,7 @@ final class UdpTransport extends ChannelTransport<DatagramChannel> {
         } catch (IOException e) {
             // keep the address from binding
         }
-        udpSocket.receiveQueue().keepOnlyFrom(target);
+        socket.receiveQueue().keepOnlyFrom(target);
         lifecycle.connected(attempt, local, target);
     }
 
@@ -290,7 +288,7 @@ final class UdpTransport extends ChannelTransport<DatagramChannel> {
                         + "' received a datagram from " + from + " of at least " + buffer.capacity()
                         + " bytes; it may be truncated");
             }
-            udpSocket.deliver(datagramFrom(buffer, (InetSocketAddress) from));
+            socket.deliver(datagramFrom(buffer, (InetSocketAddress) from));
         }
     }
 
