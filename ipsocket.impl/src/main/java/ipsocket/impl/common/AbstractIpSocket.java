@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,9 @@ import ipsocket.impl.loop.EventLoop;
  * fields and may be called from anywhere.
  */
 public abstract class AbstractIpSocket extends IpSocketProperties {
+    /** How long a call from another thread waits for the loop to carry it out. */
+    private static final long CALL_WAIT_MILLIS = 5_000;
+
     private final ListenerSupport listeners;
     private final SocketStatus status;
     private final ConnectionLifecycle lifecycle;
@@ -139,26 +143,66 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
 
     @Override
     public void connectToHost() {
-        loop.execute(() -> lifecycle.connect(true));
+        runOnLoop(() -> lifecycle.connect(true));
     }
 
     @Override
     public void connectToHost(String hostname, int port) {
         Map<PropertyDef<?>, Object[]> changes = store(Map.of(SocketProperties.HOSTNAME.name(),
                 hostname == null ? "" : hostname, SocketProperties.PORT.name(), port));
-        loop.execute(() -> lifecycle.connectAfter(() -> announce(changes)));
+        runOnLoop(() -> lifecycle.connectAfter(() -> announce(changes)));
     }
 
     @Override
     public void disconnectFromHost() {
         transport.closeRequested(true);
-        loop.execute(() -> lifecycle.close(true));
+        runOnLoop(() -> lifecycle.close(true));
     }
 
     @Override
     public void abort() {
         transport.closeRequested(false);
-        loop.execute(() -> lifecycle.close(false));
+        runOnLoop(() -> lifecycle.close(false));
+    }
+
+    /**
+     * Runs a call that changes the connection on the loop thread, so that its state is visible
+     * when the caller returns (as in Qt, where these calls are synchronous):
+     * <ul>
+     * <li>from another thread, the call is queued and awaited (normally microseconds; at most
+     * {@value #CALL_WAIT_MILLIS} ms, so that a caller holding a lock a listener waits for is
+     * delayed, never deadlocked);
+     * <li>on the loop thread outside this socket's signals (a timer, another socket's
+     * listener), it runs at once;
+     * <li>from inside a listener of this socket, it runs right after the signal being delivered,
+     * so the state machine never re-enters itself.
+     * </ul>
+     */
+    private void runOnLoop(Runnable call) {
+        if (loop.inLoop()) {
+            if (listeners.delivering()) {
+                loop.execute(call);
+            } else {
+                call.run();
+            }
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                call.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_WAIT_MILLIS);
+        try {
+            while (loop.isRunning() && !done.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                // waits in slices, so a loop shut down meanwhile does not hold the caller
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -235,6 +279,17 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
         }
         connectToHost();
         return true;
+    }
+
+    /**
+     * Returns whether the socket is open: from connectToHost() (or bind) until Disconnected,
+     * so also while it looks up the host, connects and closes (Qt's isOpen()).
+     *
+     * @return {@code true} unless Disconnected
+     */
+    @Override
+    public final boolean isOpen() {
+        return status.state() != SocketState.DISCONNECTED;
     }
 
     @Override

@@ -50,6 +50,8 @@ public final class ConnectionLifecycle {
     private boolean userStopped;
     private boolean disposed;
     private boolean reconnectAfterClose;
+    /** disconnectFromHost() came while connecting: close once connected (Qt's pendingClose). */
+    private boolean closeWhenConnected;
     /** True while connectToHost(hostname, port) announces its own changes: it connects itself. */
     private boolean automaticStartSuppressed;
 
@@ -107,6 +109,7 @@ public final class ConnectionLifecycle {
         }
         if (explicit) {
             userStopped = false;
+            closeWhenConnected = false;
         }
         SocketState state = status.state();
         if (!transport.canConnectFrom(state)) {
@@ -219,10 +222,15 @@ public final class ConnectionLifecycle {
         if (id == attemptId) {
             socket.listeners().fire(listener -> listener.connected(socket));
         }
+        if (closeWhenConnected && id == attemptId) {
+            closeWhenConnected = false;
+            close(true); // what was written while connecting goes out first
+        }
     }
 
     /**
-     * Fails an attempt: reports the error, rests, and retries later if autoConnect says so.
+     * Fails an attempt: rests, reports the error (in Qt's order: stateChanged, then
+     * errorOccurred), and retries later if autoConnect says so.
      *
      * @param id the attempt's id; an old attempt's failure is ignored
      * @param error the error
@@ -232,9 +240,11 @@ public final class ConnectionLifecycle {
         if (id != attemptId) {
             return;
         }
+        closeWhenConnected = false;
         cancelAttempt();
-        status.reportError(error, text);
-        status.changeState(transport.restingState());
+        long dropped = transport.discardUnsent();
+        status.failInto(error, dropped == 0 ? text
+                : text + "; " + dropped + " bytes written while connecting were dropped", transport.restingState());
         scheduleRetry();
     }
 
@@ -373,7 +383,9 @@ public final class ConnectionLifecycle {
 
     /**
      * Closes: gracefully (Closing until accepted bytes are out) or at once; no reconnect until
-     * the user connects again.
+     * the user connects again. A graceful close during HostLookup or Connecting waits for the
+     * connection, as Qt's does: connected, what was written goes out, then Closing, Disconnected
+     * and disconnected(); if the attempt fails instead, Disconnected with its error.
      *
      * @param graceful {@code false} for an abort
      */
@@ -382,7 +394,13 @@ public final class ConnectionLifecycle {
         reconnectAfterClose = false;
         cancelRetry();
         SocketState state = status.state();
-        if (!graceful || state == SocketState.HOST_LOOKUP || state == SocketState.CONNECTING) {
+        boolean connecting = state == SocketState.HOST_LOOKUP || state == SocketState.CONNECTING;
+        if (graceful && connecting) {
+            closeWhenConnected = true;
+            return;
+        }
+        closeWhenConnected = false;
+        if (!graceful || connecting) {
             cancelAttempt();
         }
         if (!transport.hasChannel()) {

@@ -16,6 +16,8 @@ public final class ListenerSupport {
 
     private final CopyOnWriteArrayList<SocketListener> listeners = new CopyOnWriteArrayList<>();
     private final IpSocket socket;
+    /** How many signals are being delivered right now (nested ones count); loop thread only. */
+    private int delivering;
 
     /**
      * Creates the support for one socket.
@@ -59,6 +61,24 @@ public final class ListenerSupport {
      * @param signal what to call on each listener
      */
     public void fire(Consumer<SocketListener> signal) {
+        delivering++;
+        try {
+            deliver(signal);
+        } finally {
+            delivering--;
+        }
+    }
+
+    /**
+     * Returns whether a signal of this socket is being delivered; call on the loop thread.
+     *
+     * @return {@code true} while a listener of this socket runs
+     */
+    public boolean delivering() {
+        return delivering > 0;
+    }
+
+    private void deliver(Consumer<SocketListener> signal) {
         for (SocketListener listener : listeners) {
             try {
                 signal.accept(listener);

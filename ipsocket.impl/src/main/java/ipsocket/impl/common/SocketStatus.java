@@ -91,17 +91,39 @@ public final class SocketStatus {
      * @param text the human-readable description
      */
     public void reportError(SocketError newError, String text) {
+        recordError(newError, text).run();
+    }
+
+    /**
+     * Ends in a state because of an error, in Qt's order: the error is recorded first (so
+     * {@code getError()} is right in every signal), then stateChanged, then errorOccurred (so a
+     * listener that reacts to the error sees the final state); call on the loop thread.
+     *
+     * @param newError the error
+     * @param text the human-readable description
+     * @param next the state the error leaves the socket in
+     */
+    public void failInto(SocketError newError, String text, SocketState next) {
+        Runnable signals = recordError(newError, text);
+        changeState(next);
+        signals.run();
+    }
+
+    /** Stores a new error and returns what signals it: the property changes, then errorOccurred. */
+    private Runnable recordError(SocketError newError, String text) {
         SocketError oldError = error;
         String oldText = errorString;
         error = newError;
         errorString = text;
-        if (oldError != newError) {
-            firePropertyChanged("error", oldError, newError);
-        }
-        if (!oldText.equals(text)) {
-            firePropertyChanged("errorString", oldText, text);
-        }
-        listeners.fire(listener -> listener.errorOccurred(socket, newError, text));
+        return () -> {
+            if (oldError != newError) {
+                firePropertyChanged("error", oldError, newError);
+            }
+            if (!oldText.equals(text)) {
+                firePropertyChanged("errorString", oldText, text);
+            }
+            listeners.fire(listener -> listener.errorOccurred(socket, newError, text));
+        };
     }
 
     /**

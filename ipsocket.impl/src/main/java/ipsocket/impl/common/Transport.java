@@ -90,6 +90,15 @@ public interface Transport {
      */
     void connect(long attempt, List<InetAddress> addresses);
 
+    /**
+     * Drops what was accepted for sending while an attempt that failed was being made.
+     *
+     * @return the number of bytes dropped (0 for kinds that accept nothing before connecting)
+     */
+    default long discardUnsent() {
+        return 0;
+    }
+
     /** Abandons a connect in progress; the lifecycle has moved on. */
     void cancelConnect();
 

@@ -67,6 +67,15 @@ public final class EventLoop {
     }
 
     /**
+     * Returns whether the loop still runs tasks (it has not been shut down).
+     *
+     * @return {@code true} until shutdown
+     */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
      * Runs a task on the loop thread: later in the current iteration when called from the loop,
      * otherwise as soon as the loop wakes up. Tasks submitted after shutdown are dropped.
      *

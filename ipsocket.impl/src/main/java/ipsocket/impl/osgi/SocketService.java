@@ -2,6 +2,7 @@ package ipsocket.impl.osgi;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,6 +34,10 @@ final class SocketService {
     /** Longest wait for pending bytes when a socket is deleted or the bundle stops. */
     static final long SHUTDOWN_GRACE_MILLIS = 2_000;
 
+    /** The component properties every socket service repeats, so consoles find its configuration. */
+    private static final List<String> IDENTITY_KEYS = List.of(Constants.SERVICE_PID, "service.factoryPid",
+            "component.name");
+
     /** Which kind of socket: the service interfaces and the event topic prefix. */
     enum Kind {
         TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX),
@@ -51,6 +56,8 @@ final class SocketService {
     private final Kind kind;
     private final SocketRuntime runtime;
     private final String configurationName;
+    /** service.pid, service.factoryPid and component.name, as far as the component has them. */
+    private final Map<String, Object> identity;
     private volatile ServiceRegistration<?> registration;
     /** Set while an update of the service properties is waiting to run. */
     private final AtomicBoolean refreshPending = new AtomicBoolean();
@@ -70,6 +77,7 @@ final class SocketService {
         this.kind = kind;
         this.runtime = runtime;
         this.configurationName = configurationName(properties);
+        this.identity = identityOf(properties);
         runtime.add(socket, kind.topicPrefix);
         socket.addListener(new EndpointWatch());
         apply(properties);
@@ -92,6 +100,18 @@ final class SocketService {
             return (String) pid;
         }
         return properties.get("component.name") + "-" + properties.get("component.id");
+    }
+
+    /** The component properties that tie the service to its configuration (CONTRACT.md section 7). */
+    private static Map<String, Object> identityOf(Map<String, Object> properties) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        for (String key : IDENTITY_KEYS) {
+            Object value = properties.get(key);
+            if (value != null) {
+                identity.put(key, value);
+            }
+        }
+        return Map.copyOf(identity);
     }
 
     private static String configurationName(Map<String, Object> properties) {
@@ -257,7 +277,7 @@ final class SocketService {
     }
 
     private Dictionary<String, Object> serviceProperties() {
-        Dictionary<String, Object> properties = new Hashtable<>();
+        Dictionary<String, Object> properties = new Hashtable<>(identity);
         properties.put(SocketConfig.OBJECT_ID, socket.getObjectId());
         properties.put(SocketConfig.HOSTNAME, socket.getHostname());
         properties.put(SocketConfig.PORT, socket.getPort());

@@ -47,6 +47,32 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         }
     }
 
+    /**
+     * Accepts writes while a connection is being made: they wait in the buffer (within its
+     * limit) and go out in order once {@link #open connected}.
+     */
+    void acceptWhileConnecting() {
+        synchronized (lock) {
+            acceptingWrites = true;
+            setDirectChannel(null);
+        }
+    }
+
+    /**
+     * Stops accepting writes and drops what is queued, for a connection attempt that failed.
+     *
+     * @return the number of bytes dropped
+     */
+    long discardUnsent() {
+        synchronized (lock) {
+            long dropped = writeBuffer.size();
+            acceptingWrites = false;
+            writeBuffer.clear();
+            lock.notifyAll();
+            return dropped;
+        }
+    }
+
     /** Stops accepting writes, drops what is queued and wakes waiting {@code sync()} callers. */
     void close() {
         synchronized (lock) {

@@ -155,12 +155,6 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         return input.atEnd(getState() == SocketState.DISCONNECTED);
     }
 
-    @Override
-    public boolean isOpen() {
-        SocketState state = getState();
-        return state == SocketState.CONNECTED || state == SocketState.CLOSING;
-    }
-
     // ---- properties ---------------------------------------------------------------------
 
     @Override

@@ -18,7 +18,6 @@ import ipsocket.impl.common.ChannelTransport;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
-import ipsocket.impl.loop.Timer;
 
 /**
  * A TCP stream as the lifecycle's transport: connects with Happy Eyeballs, moves bytes between
@@ -41,7 +40,6 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     private final TcpOutput output;
 
     private HappyEyeballsConnector connector;
-    private Timer lingerTimer;
     private boolean outputShutdownRequested;
     private boolean outputShut;
 
@@ -93,6 +91,12 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     @Override
     public void prepareAttempt() {
         input.reset();
+        output.acceptWhileConnecting(); // Qt's order: open and writable from connectToHost() on
+    }
+
+    @Override
+    public long discardUnsent() {
+        return output.discardUnsent();
     }
 
     @Override
@@ -179,6 +183,9 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         outputShut = false;
         output.open(winner);
         lifecycle.connected(attempt, local, peer);
+        if (channel == winner && output.pending() > 0) {
+            flushNow(); // what was written while connecting
+        }
     }
 
     private void onConnectFailed(long attempt, Exception failure, InetSocketAddress target) {
@@ -215,10 +222,6 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
 
     @Override
     public void closeChannel() {
-        if (lingerTimer != null) {
-            lingerTimer.cancel();
-            lingerTimer = null;
-        }
         if (channel != null) {
             discardUnreadInput(channel);
             loop.close(key, channel);
@@ -236,37 +239,19 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     }
 
     /**
-     * Ends a graceful close once every accepted byte is with the OS. Closing a socket whose
-     * receive queue holds unread bytes makes Linux send a reset, and a reset makes the peer's
-     * kernel discard what the peer has not read yet. So: send FIN, keep reading until the
-     * peer closes its side too, then close; if it does not within the lingering time, close
-     * anyway.
+     * Ends a graceful close once every accepted byte is with the OS: Disconnected at once (as
+     * Qt's), while the channel itself ends in a {@link LingeringClose} (FIN, then the peer's FIN
+     * or the lingering time) so that unread input cannot turn the close into a reset. A peer that
+     * already closed its side, or linger 0 (an abortive close asked for), closes at once.
      */
     private void closeWhenPeerIsDone(SocketChannel target) {
-        if (input.peerClosed() || socket.getLinger() == 0) {
-            lifecycle.finishClose(); // nothing more can arrive, or the user asked for an abortive close
-            return;
+        if (!input.peerClosed() && socket.getLinger() != 0) {
+            long limitMillis = socket.getLinger() > 0 ? socket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
+            LingeringClose.start(loop, target, key, limitMillis);
+            channel = null; // the lingering close owns it now
+            key = null;
         }
-        if (!outputShut) {
-            outputShut = true;
-            try {
-                target.shutdownOutput();
-            } catch (IOException e) {
-                lifecycle.finishClose();
-                return;
-            }
-            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
-            input.clearPause();
-            long lingerMillis = socket.getLinger() > 0 ? socket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
-            long attempt = lifecycle.attempt();
-            lingerTimer = loop.schedule(lingerMillis, () -> {
-                lingerTimer = null;
-                if (attempt == lifecycle.attempt() && channel == target
-                        && socket.getState() == SocketState.CLOSING) {
-                    lifecycle.finishClose();
-                }
-            });
-        }
+        lifecycle.finishClose();
     }
 
     /**

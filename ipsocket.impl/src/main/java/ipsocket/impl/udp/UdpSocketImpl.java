@@ -315,12 +315,6 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     }
 
     @Override
-    public boolean isOpen() {
-        SocketState state = getState();
-        return state == SocketState.BOUND || state == SocketState.CONNECTED || state == SocketState.CLOSING;
-    }
-
-    @Override
     public boolean isWritable() {
         return !isReadOnly() && (getState() == SocketState.BOUND || getState() == SocketState.CONNECTED);
     }
