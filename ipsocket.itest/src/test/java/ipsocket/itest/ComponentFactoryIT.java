@@ -1,6 +1,7 @@
 package ipsocket.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
@@ -16,6 +17,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.ComponentFactory;
 import org.osgi.service.component.ComponentInstance;
@@ -76,6 +78,9 @@ public class ComponentFactoryIT extends SocketTestSupport {
         assertSame("the service is the instance", socket, bundleContext.getService(reference));
         assertEquals(LOOPBACK, reference.getProperty(SocketConfig.HOSTNAME));
         assertEquals(peer.port(), reference.getProperty(SocketConfig.PORT));
+        // CONTRACT.md section 7: the component that made it (no configuration, so no service.pid)
+        assertEquals(SocketPids.TCP_SOCKET_COMPONENT_FACTORY, reference.getProperty("component.name"));
+        assertNull(reference.getProperty(Constants.SERVICE_PID));
 
         assertEquals(13L, socket.write("from factory\n"));
         peer.awaitReceived(connection, "from factory\n", TIMEOUT);

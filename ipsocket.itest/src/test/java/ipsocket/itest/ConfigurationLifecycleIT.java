@@ -17,6 +17,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.event.Event;
 
@@ -68,6 +69,10 @@ public class ConfigurationLifecycleIT extends SocketTestSupport {
         assertEquals(id, reference.getProperty(SocketConfig.OBJECT_ID));
         assertEquals(LOOPBACK, reference.getProperty(SocketConfig.HOSTNAME));
         assertEquals(first.port(), reference.getProperty(SocketConfig.PORT));
+        // CONTRACT.md section 7: the service names its configuration and component
+        assertEquals(configuration.getPid(), reference.getProperty(Constants.SERVICE_PID));
+        assertEquals(SocketPids.TCP_SOCKET, reference.getProperty("service.factoryPid"));
+        assertEquals(SocketPids.TCP_SOCKET, reference.getProperty("component.name"));
         assertEquals("registered as IpSocket", 1, serviceReferences(IpSocket.class, "(objectId=" + id + ")").size());
         assertEquals("registered as IoDevice", 1, serviceReferences(IoDevice.class, "(objectId=" + id + ")").size());
         TcpSocket socket = bundleContext.getService(reference);
@@ -216,6 +221,10 @@ public class ConfigurationLifecycleIT extends SocketTestSupport {
         assertEquals(id, reference.getProperty(SocketConfig.OBJECT_ID));
         assertEquals(LOOPBACK, reference.getProperty(SocketConfig.HOSTNAME));
         assertEquals(first.port(), reference.getProperty(SocketConfig.PORT));
+        // CONTRACT.md section 7: the service names its configuration and component
+        assertEquals(configuration.getPid(), reference.getProperty(Constants.SERVICE_PID));
+        assertEquals(SocketPids.TCP_SOCKET, reference.getProperty("service.factoryPid"));
+        assertEquals(SocketPids.TCP_SOCKET, reference.getProperty("component.name"));
         assertEquals("registered as IpSocket", 1, serviceReferences(IpSocket.class, "(objectId=" + id + ")").size());
         assertEquals("registered as IoDevice", 1, serviceReferences(IoDevice.class, "(objectId=" + id + ")").size());
         UdpSocket socket = bundleContext.getService(reference);
