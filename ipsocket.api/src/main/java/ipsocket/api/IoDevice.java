@@ -101,16 +101,20 @@ public interface IoDevice {
     String getDeviceErrorString();
 
     /**
-     * Returns whether the device is open: for a socket, connected, bound or closing while
-     * buffered data is still being sent.
+     * Returns whether the device is open: for a socket, from {@link IpSocket#connectToHost()}
+     * (or, for UDP, binding) until it is {@link SocketState#DISCONNECTED} again, so also while it
+     * looks up the host, connects and closes (as Qt's {@code isOpen()}).
      *
      * @return {@code true} if the device is open
      */
     boolean isOpen();
 
     /**
-     * Returns whether data can be written now: the device is open, connected (or, for UDP,
-     * bound or connected) and not {@link #isReadOnly() read-only}.
+     * Returns whether data can be written now: not {@link #isReadOnly() read-only}, and for TCP
+     * from {@link IpSocket#connectToHost()} until {@link IpSocket#disconnectFromHost()} or
+     * {@link IpSocket#abort()} (bytes written while the host is looked up or the connection is
+     * made wait in the write buffer and go out in order once connected; if the attempt fails
+     * they are dropped and the error says how many); for UDP while bound or connected.
      *
      * @return {@code true} if {@link #write(byte[])} would accept data
      */
@@ -186,8 +190,10 @@ public interface IoDevice {
     boolean open();
 
     /**
-     * Closes the device; for a socket, the same as {@link IpSocket#disconnectFromHost()}: every
-     * byte already accepted for sending is delivered before the connection closes.
+     * Closes the device; for a socket, the same as {@link IpSocket#disconnectFromHost()} (a
+     * graceful disconnect, as the seed's IoDevice says): every byte already accepted for sending
+     * is handed to the operating system before the socket is Disconnected. Returns in
+     * {@link SocketState#CLOSING} while bytes are pending, else {@link SocketState#DISCONNECTED}.
      */
     void close();
 

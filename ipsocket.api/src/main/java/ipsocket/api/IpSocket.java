@@ -444,7 +444,17 @@ public interface IpSocket extends IoDevice {
      * {@link #getProtocol() protocol}: the socket enters {@link SocketState#HOST_LOOKUP}, then
      * {@link SocketState#CONNECTING}, then {@link SocketState#CONNECTED}, calling
      * {@link SocketListener#stateChanged} on every step and {@link SocketListener#connected}
-     * at the end. Any step may fail with {@link SocketListener#errorOccurred}.
+     * at the end. A failed step ends in {@link SocketState#DISCONNECTED} in Qt's order:
+     * {@code stateChanged(Disconnected)} first, then {@link SocketListener#errorOccurred}, so a
+     * listener that reacts to the error sees the final state (EventAdmin events follow the same
+     * order).
+     *
+     * <p>The call is carried out on the socket's event loop before it returns, so on return the
+     * socket is in {@link SocketState#HOST_LOOKUP} or a later state; from inside a listener of
+     * this socket it takes effect right after that listener's signal (listeners are never
+     * re-entered). From then on the socket is {@link IoDevice#isOpen() open}, and a TCP socket
+     * {@link IoDevice#isWritable() writable}: bytes written before the connection exists are
+     * sent once it does.
      *
      * <p>Calling this while looking up, connecting, connected or closing reports
      * {@link SocketError#OPERATION_ERROR} and changes nothing. It also resumes automatic
@@ -463,16 +473,25 @@ public interface IpSocket extends IoDevice {
 
     /**
      * Closes the connection gracefully: the socket enters {@link SocketState#CLOSING} until
-     * every byte accepted for sending is out, then {@link SocketState#DISCONNECTED}, and
-     * {@link SocketListener#disconnected} is called. Automatic reconnecting pauses until
-     * {@link #connectToHost()} is called.
+     * every byte accepted for sending is handed to the operating system, then
+     * {@link SocketState#DISCONNECTED}, and {@link SocketListener#disconnected} is called; it does
+     * not wait for the peer to close its side (the operating system ends the connection:
+     * FIN, then the peer's FIN, bounded by {@link TcpSocket#getLinger() linger} or 5 s), so a
+     * {@link #connectToHost()} right after {@code disconnected()} works. On return the socket is
+     * Closing or Disconnected.
+     *
+     * <p>While the host is looked up or the connection is made, the attempt goes on (as in Qt):
+     * once connected, {@code connected()}, what was written goes out, then Closing, Disconnected
+     * and {@code disconnected()}; if the attempt fails, Disconnected with its error. Automatic
+     * reconnecting pauses until {@link #connectToHost()} is called.
      */
     void disconnectFromHost();
 
     /**
      * Closes the connection at once, discarding every byte not yet sent, and resets the
-     * socket to {@link SocketState#DISCONNECTED}. Automatic reconnecting pauses until
-     * {@link #connectToHost()} is called.
+     * socket to {@link SocketState#DISCONNECTED}, which {@link #getState()} shows when the call
+     * returns (called from inside a listener of this socket: right after that listener's
+     * signal). Automatic reconnecting pauses until {@link #connectToHost()} is called.
      */
     void abort();
 
