@@ -3,7 +3,8 @@
  * the {@code Transport} interface a kind implements to plug into it ({@code ChannelTransport} is its
  * base for one selectable channel); state and error reporting in one order ({@code SocketStatus});
  * the property definitions, values and their API accessors ({@code PropertyDef},
- * {@code PropertyValues}, {@code IpSocketProperties}); option tables ({@code ChannelOptions}); the
+ * {@code PropertyValues}, {@code IpSocketProperties}); the typed, already checked settings a socket
+ * takes as its whole configuration ({@code SocketSettings}); option tables ({@code ChannelOptions}); the
  * hand-off of output work to the loop ({@code OutputHandoff}); host resolution, literals, error
  * classification and JSON.
  *
