@@ -21,11 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketState;
 import ipsocket.impl.common.AbstractIpSocket;
-import ipsocket.impl.common.AbstractIpSocket.ConfigurationProblem;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketProperties;
 import ipsocket.impl.loop.EventLoopGroup;
+import ipsocket.impl.osgi.ConfigurationProblem;
+import ipsocket.impl.osgi.ConfigurationReader;
 import ipsocket.impl.tcp.TcpSocketImpl;
 import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.impl.testing.Await;
@@ -39,8 +40,8 @@ import ipsocket.reliability.kit.UncaughtExceptions;
  * non-integral numbers, empty and blank text, NUL, 1 MiB of text and 64 KiB of digits, for
  * every property of both socket kinds. Each value is either valid for its key (any text is a
  * valid hostname) or refused with an {@link IllegalArgumentException} whose message starts
- * with the key, promptly; applying them all as one configuration leaves each bad key at its
- * default and the socket still connects. The JSON entry point ({@code fromJson}) refuses
+ * with the key, promptly; reading them all as one configuration ({@link ConfigurationReader})
+ * and applying the settings leaves each bad key at its default and the socket still connects. The JSON entry point ({@code fromJson}) refuses
  * malformed and deeply nested text atomically.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -180,13 +181,13 @@ class ConfigurationValuesIT {
                     expectedProblems += valid(definition, bad.getValue()) ? 0 : 1;
                 }
                 configuration.put(SocketProperties.AUTO_CONNECT.name(), false);
-                List<ConfigurationProblem> problems = socket.applyConfiguration(configuration);
+                List<ConfigurationProblem> problems = apply(socket, definitions, configuration);
                 assertEquals(expectedProblems - 1, problems.size(), bad.getKey() + ": problems " + names(problems));
                 Map<String, Object> now = socket.serializeProperties();
                 for (ConfigurationProblem problem : problems) {
-                    Object expected = PropertyValues.plain(problem.property().defaultValue());
-                    Object actual = now.get(problem.property().name());
-                    assertTrue(java.util.Objects.deepEquals(expected, actual), problem.property().name()
+                    Object expected = PropertyValues.plain(socket.props().definition(problem.key()).defaultValue());
+                    Object actual = now.get(problem.key());
+                    assertTrue(java.util.Objects.deepEquals(expected, actual), problem.key()
                             + " back at its default after " + bad.getKey() + ": " + actual);
                 }
             }
@@ -197,14 +198,22 @@ class ConfigurationValuesIT {
             good.put(SocketProperties.HOSTNAME.name(), "127.0.0.1");
             good.put(SocketProperties.PORT.name(), tcp ? server.port() : TestServer.freePort());
             good.put(SocketProperties.AUTO_CONNECT.name(), true);
-            assertTrue(socket.applyConfiguration(good).isEmpty());
+            assertTrue(apply(socket, definitions, good).isEmpty());
             probe.await(() -> socket.getState() == SocketState.CONNECTED, WAIT,
                     "a good configuration connects after the bad ones");
         }
     }
 
+    /** What a socket component does with a configuration: read it, apply the settings. */
+    private static List<ConfigurationProblem> apply(AbstractIpSocket socket, List<PropertyDef<?>> definitions,
+            Map<String, Object> configuration) {
+        ConfigurationReader.Reading reading = ConfigurationReader.read(definitions, configuration);
+        socket.applySettings(reading.settings());
+        return reading.problems();
+    }
+
     private static List<String> names(List<ConfigurationProblem> problems) {
-        return problems.stream().map(p -> p.property().name()).toList();
+        return problems.stream().map(ConfigurationProblem::key).toList();
     }
 
     @Test
