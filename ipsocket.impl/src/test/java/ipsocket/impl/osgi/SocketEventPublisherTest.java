@@ -137,7 +137,7 @@ class SocketEventPublisherTest {
         SocketProbe mirror = new SocketProbe(); // hears each signal just before the publisher
         socket.addListener(mirror);
         attach(socket, SocketEvents.UDP_TOPIC_PREFIX, subscribedTo(SocketEvents.UDP_ALL_TOPICS));
-        socket.applyConfiguration(Map.of(SocketConfig.AUTO_CONNECT, false, SocketConfig.PUBLISH_DATA, true,
+        configure(socket, Map.of(SocketConfig.AUTO_CONNECT, false, SocketConfig.PUBLISH_DATA, true,
                 SocketConfig.LOCAL_ADDRESS, "127.0.0.1", SocketConfig.LOCAL_PORT, 0));
 
         assertTrue(socket.bind());
@@ -214,7 +214,7 @@ class SocketEventPublisherTest {
      * adds the publisher before the configuration): the change is made on the loop, later.
      */
     private static void configure(TcpSocketImpl socket) {
-        socket.applyConfiguration(Map.of(SocketConfig.AUTO_CONNECT, false, SocketConfig.PUBLISH_DATA, true));
+        configure(socket, Map.of(SocketConfig.AUTO_CONNECT, false, SocketConfig.PUBLISH_DATA, true));
     }
 
     private SocketEventPublisher attach(AbstractIpSocket socket, String topicPrefix, Subscriptions subscriptions) {
@@ -364,5 +364,12 @@ class SocketEventPublisherTest {
             }, WAIT, () -> "an event on " + topic + "; events: " + topics());
             return found[0];
         }
+    }
+
+    /** Applies configuration properties the way the components do: read in osgi, settings to the engine. */
+    private static void configure(ipsocket.impl.common.AbstractIpSocket socket, Map<String, ?> properties) {
+        ConfigurationReader.Reading reading = ConfigurationReader.read(socket.props().definitions(), properties);
+        assertTrue(reading.problems().isEmpty(), () -> "bad test configuration: " + reading.problems());
+        socket.applySettings(reading.settings());
     }
 }
