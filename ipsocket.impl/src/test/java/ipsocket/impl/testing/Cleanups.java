@@ -28,11 +28,17 @@ public final class Cleanups implements AutoCloseable {
      * and forgets it.
      *
      * @param closeable an object registered with {@link #push}
-     * @throws Exception what closing it threw
+     * @throws IllegalStateException wrapping what closing it threw, if that was checked
      */
-    public void closeNow(AutoCloseable closeable) throws Exception {
+    public void closeNow(AutoCloseable closeable) {
         stack.remove(closeable);
-        closeable.close();
+        try {
+            closeable.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing " + closeable + " failed", e);
+        }
     }
 
     /**

@@ -75,9 +75,8 @@ public final class SocketFixture implements AfterEachCallback {
      * what closing it gives back.
      *
      * @param closeable the object
-     * @throws Exception what closing it threw
      */
-    public void closeNow(AutoCloseable closeable) throws Exception {
+    public void closeNow(AutoCloseable closeable) {
         cleanups.closeNow(closeable);
     }
 
