@@ -26,7 +26,8 @@ import ipsocket.impl.common.SocketProperties;
 
 /**
  * What every socket component does with its socket: read the configuration
- * ({@link ConfigurationReader}), apply the settings and report bad values, register the socket as a service with current properties, and close it gracefully.
+ * ({@link ConfigurationReader}), apply the settings and report bad values, register the socket
+ * as a service with current properties, and close it gracefully.
  */
 final class SocketService {
     /** Longest wait for pending bytes when a socket is deleted or the bundle stops. */
