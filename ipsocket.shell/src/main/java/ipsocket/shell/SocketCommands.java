@@ -45,6 +45,20 @@ import ipsocket.api.UdpSocket;
     "osgi.command.function=delete",
     "osgi.command.function=shutdown"})
 public class SocketCommands {
+    /**
+     * The keys {@code create} takes, as its help lists them; {@code ConfigurationKeysTest} in
+     * ipsocket.impl checks that they are the metatype's keys, kind by kind ({@code objectId} is the
+     * command's name argument).
+     */
+    static final String SETTINGS_HELP = "key=value settings."
+            + " Both kinds: parent, hostname, port, protocol, autoConnect, keepAlive, lowDelay,"
+            + " multicastLoopback, multicastTtl, pathMtu, receiveBufferSize, sendBufferSize, typeOfService,"
+            + " localAddress, localPort, connectTimeout, reconnectMinInterval, reconnectMaxInterval,"
+            + " publishData, readBufferLimit, writeBufferLimit, maxLineLength, readOnly."
+            + " tcp only: keepAliveIdle, keepAliveInterval, keepAliveCount, linger, connectionAttemptDelay."
+            + " udp only: multicastGroups, multicastInterface, broadcast, receiveQueueLimit."
+            + " Types, defaults and ranges: docs/CONFIGURATION-KEYS.md";
+
     private final List<IpSocket> sockets = new CopyOnWriteArrayList<>();
     private final ConfigurationAdmin configurationAdmin;
     private final BundleContext context;
@@ -201,7 +215,7 @@ public class SocketCommands {
      */
     @Descriptor("create or replace a socket configuration, e.g. create tcp plc1 hostname=127.0.0.1 port=502")
     public String create(@Descriptor("tcp or udp") String kind, @Descriptor("the new socket's objectId") String name,
-            @Descriptor("key=value settings (hostname, port, protocol, autoConnect, ...)") String... settings)
+            @Descriptor(SETTINGS_HELP) String... settings)
             throws IOException {
         String factoryPid = factoryPid(kind);
         Hashtable<String, Object> properties = new Hashtable<>();

@@ -3,6 +3,7 @@ package ipsocket.bench.jmh;
 import java.lang.reflect.Constructor;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,7 +29,7 @@ import ipsocket.impl.tcp.TcpSocketImpl;
  * Event building, the loop thread's part of every event (issue 7's third JMH hot path):
  * ipsocket's own {@code SocketEventPublisher} (package-private, created by reflection) turning a
  * READY_READ signal and a 64 KiB arrival into {@link Event}s, posted to an EventAdmin that only
- * keeps the last event. The arrival benchmark also does what {@code AbstractIpSocket.tapData}
+ * keeps the last event, with every topic subscribed (so every event is built). The arrival benchmark also does what {@code AbstractIpSocket.tapData}
  * does before it (copy the loop's direct buffer into a new array), since that copy is made for
  * every read while {@code publishData} is on. Felix's own {@code postEvent} (queueing and thread
  * hand-off) is not in here: the events mode measures it.
@@ -68,9 +69,10 @@ public class EventBuildBench {
             }
         };
         Class<?> publisher = Class.forName("ipsocket.impl.osgi.SocketEventPublisher");
-        Constructor<?> c = publisher.getDeclaredConstructor(EventAdmin.class, String.class);
+        Constructor<?> c = publisher.getDeclaredConstructor(EventAdmin.class, String.class, Predicate.class);
         c.setAccessible(true);
-        Object p = c.newInstance(keepLast, "ipsocket/TcpSocket/");
+        Predicate<String> everyTopicWanted = topic -> true; // a subscriber to every topic: every event is built
+        Object p = c.newInstance(keepLast, "ipsocket/TcpSocket/", everyTopicWanted);
         listener = (SocketListener) p;
         tap = (AbstractIpSocket.DataTap) p;
         arrival = ByteBuffer.allocateDirect(ARRIVAL);

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -563,71 +560,18 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
 
 
     /**
-     * Applies a whole configuration: every key present is converted and checked, keys absent
-     * return to their defaults, and a bad value leaves its property at the default. The good
-     * values are applied at once, in one change on the loop.
+     * Applies a whole configuration, already converted and checked by the component layer: every
+     * property takes its value from the settings, in one change on the loop, and each property
+     * that changes is signalled and acted on as if set through its setter.
      *
-     * @param configuration the configuration's properties, typed or as Strings
-     * @return the problems found, one per bad value, naming the key, the value and the range
+     * @param settings the settings of this socket's kind
+     * @throws IllegalArgumentException if the settings are for another kind of socket
      */
-    public final List<ConfigurationProblem> applyConfiguration(Map<String, ?> configuration) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        List<ConfigurationProblem> problems = new ArrayList<>();
-        for (PropertyDef<?> definition : props.definitions()) {
-            Object raw = configuration.get(definition.name());
-            if (raw == null) {
-                values.put(definition.name(), definition.defaultValue());
-                continue;
-            }
-            try {
-                values.put(definition.name(), definition.convert(raw));
-            } catch (IllegalArgumentException e) {
-                problems.add(new ConfigurationProblem(definition, raw, e.getMessage()));
-                values.put(definition.name(), definition.defaultValue());
-            }
+    public final void applySettings(SocketSettings settings) {
+        if (!settings.definitions().equals(props.definitions())) {
+            throw new IllegalArgumentException("settings for another kind of socket than " + this);
         }
-        deserializeProperties(values);
-        return problems;
-    }
-
-    /** A configuration value that could not be used. */
-    public static final class ConfigurationProblem {
-        private final PropertyDef<?> property;
-        private final Object value;
-        private final String message;
-
-        ConfigurationProblem(PropertyDef<?> property, Object value, String message) {
-            this.property = property;
-            this.value = value;
-            this.message = message;
-        }
-
-        /**
-         * Returns the bad value as configured.
-         *
-         * @return the value
-         */
-        public Object value() {
-            return value;
-        }
-
-        /**
-         * Returns the property with the bad value.
-         *
-         * @return the property
-         */
-        public PropertyDef<?> property() {
-            return property;
-        }
-
-        /**
-         * Returns what is wrong, naming the key, the value and the expected range.
-         *
-         * @return the message
-         */
-        public String message() {
-            return message;
-        }
+        deserializeProperties(settings.toMap());
     }
 
     @Override

@@ -6,10 +6,11 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * Keeps one {@link EventBridge} connected to an EventAdmin service while there is one: opened
- * by the {@link SocketRuntime} as it activates, so a bridge to an EventAdmin present at that
- * moment exists before the first socket. When the bridged EventAdmin goes, the bridge is closed
- * and another EventAdmin, if any, takes over.
+ * Keeps the event path connected to an EventAdmin service while there is one: the
+ * {@link WriteEventHandler} for inbound WRITE events and the {@link EventBridge} that publishes
+ * every socket's signals. Opened by the {@link SocketRuntime} as it activates, so a bridge to an
+ * EventAdmin present at that moment exists before the first socket. When the bridged EventAdmin
+ * goes, both are closed and another EventAdmin, if any, takes over.
  *
  * <p>No type of {@code org.osgi.service.event} appears in this class: that import is optional,
  * and the runtime must load and run without it.
@@ -20,7 +21,7 @@ final class EventAdminWatch implements ServiceTrackerCustomizer<Object, Object>,
     private final BundleContext context;
     private final SocketRuntime runtime;
     private final ServiceTracker<Object, Object> tracker;
-    /** The EventAdmin the bridge posts to, and the bridge; guarded by {@code this}. */
+    /** The EventAdmin the bridge posts to, and the bridge with the WRITE handler; guarded by {@code this}. */
     private ServiceReference<Object> bridged;
     private AutoCloseable bridge;
 
@@ -76,7 +77,7 @@ final class EventAdminWatch implements ServiceTrackerCustomizer<Object, Object>,
             return; // unregistered meanwhile
         }
         try {
-            bridge = EventBridge.open(context, eventAdmin, runtime);
+            bridge = openPath(eventAdmin);
             bridged = reference;
         } catch (LinkageError | ClassCastException e) {
             context.ungetService(reference);
@@ -86,12 +87,38 @@ final class EventAdminWatch implements ServiceTrackerCustomizer<Object, Object>,
         }
     }
 
-    private void disconnect() {
+    /**
+     * Opens the WRITE handler, then the bridge (the order the single bridge class had), and
+     * returns one closeable for both that closes them the other way round.
+     */
+    private AutoCloseable openPath(Object eventAdmin) {
+        AutoCloseable writes = WriteEventHandler.open(context, eventAdmin, runtime);
+        AutoCloseable publishing;
         try {
-            bridge.close();
+            publishing = EventBridge.open(context, eventAdmin, runtime);
+        } catch (RuntimeException | LinkageError e) {
+            closeQuietly(writes);
+            throw e;
+        }
+        return () -> {
+            try {
+                publishing.close();
+            } finally {
+                writes.close();
+            }
+        };
+    }
+
+    private void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
         } catch (Exception e) {
             runtime.warn("ipsocket.impl: closing the event bridge failed: " + e);
         }
+    }
+
+    private void disconnect() {
+        closeQuietly(bridge);
         try {
             context.ungetService(bridged);
         } catch (IllegalStateException stopping) {

@@ -2,6 +2,7 @@ package ipsocket.impl.osgi;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -20,161 +21,183 @@ import ipsocket.impl.common.PropertyValues;
  * Turns one socket's signals into EventAdmin events, posted asynchronously ({@code postEvent})
  * from the socket's loop thread, so they arrive in the order they happened and a slow handler
  * never stalls I/O. Payloads are copies: no event shares a buffer with the socket.
+ *
+ * <p>The same class serves every kind of socket: the kind is only the topic prefix it is given
+ * ({@code ipsocket/TcpSocket/}, {@code ipsocket/UdpSocket/}, ...). A signal that a kind never
+ * fires (such as {@code datagramReceived} for TCP) simply never arrives. No event is built for a
+ * topic nobody wants.
  */
 final class SocketEventPublisher implements SocketListener, AbstractIpSocket.DataTap {
-    private final EventAdmin eventAdmin;
-    private final String topicPrefix;
-    private final Subscriptions subscriptions;
-    private final String[] topics = new String[EVENTS.length];
 
-    /** The event names this publisher posts, indexed for the topic strings it builds once. */
-    private static final String[] EVENTS = {SocketEvents.CONNECTED, SocketEvents.DISCONNECTED,
-        SocketEvents.ERROR_OCCURRED, SocketEvents.READY_READ, SocketEvents.LINE_AVAILABLE_FOR_READ,
-        SocketEvents.STATE_CHANGED, SocketEvents.DATAGRAM_RECEIVED, SocketEvents.PROPERTY_CHANGED,
-        SocketEvents.DATA_RECEIVED};
+    /** The events this publisher posts; the ordinal indexes the topic strings built once. */
+    private enum Signal {
+        CONNECTED(SocketEvents.CONNECTED), DISCONNECTED(SocketEvents.DISCONNECTED),
+        ERROR_OCCURRED(SocketEvents.ERROR_OCCURRED), READY_READ(SocketEvents.READY_READ),
+        LINE_AVAILABLE_FOR_READ(SocketEvents.LINE_AVAILABLE_FOR_READ), STATE_CHANGED(SocketEvents.STATE_CHANGED),
+        DATAGRAM_RECEIVED(SocketEvents.DATAGRAM_RECEIVED), PROPERTY_CHANGED(SocketEvents.PROPERTY_CHANGED),
+        DATA_RECEIVED(SocketEvents.DATA_RECEIVED);
 
-    SocketEventPublisher(EventAdmin eventAdmin, String topicPrefix, Subscriptions subscriptions) {
-        this.eventAdmin = eventAdmin;
-        this.topicPrefix = topicPrefix;
-        this.subscriptions = subscriptions;
-        for (int i = 0; i < EVENTS.length; i++) {
-            topics[i] = topicPrefix + EVENTS[i];
+        final String event;
+
+        Signal(String event) {
+            this.event = event;
         }
     }
+
+    private static final Signal[] SIGNALS = Signal.values();
+
+    private final EventAdmin eventAdmin;
+    private final Predicate<String> wanted;
+    private final String[] topics = new String[SIGNALS.length];
 
     /**
-     * Returns the topic prefix of the socket's kind.
+     * Creates the publisher of one socket.
      *
-     * @return for example {@code ipsocket/TcpSocket/}
+     * @param eventAdmin where the events go
+     * @param topicPrefix the socket kind's topic prefix, such as {@code ipsocket/TcpSocket/}
+     * @param wanted tells whether some handler subscribes to a full topic (see
+     *        {@link Subscriptions#wants}); nothing is built for a topic it refuses
      */
-    String topicPrefix() {
-        return topicPrefix;
-    }
-
-    /** Returns whether some handler would receive the event; nobody listening, nothing built. */
-    private boolean wanted(String event) {
-        return subscriptions.wants(topic(event));
-    }
-
-    private String topic(String event) {
-        for (int i = 0; i < EVENTS.length; i++) {
-            if (EVENTS[i].equals(event)) {
-                return topics[i];
-            }
+    SocketEventPublisher(EventAdmin eventAdmin, String topicPrefix, Predicate<String> wanted) {
+        this.eventAdmin = eventAdmin;
+        this.wanted = wanted;
+        for (Signal signal : SIGNALS) {
+            topics[signal.ordinal()] = topicPrefix + signal.event;
         }
-        return topicPrefix + event;
     }
 
     @Override
     public void connected(IpSocket socket) {
-        if (!wanted(SocketEvents.CONNECTED)) {
-            return;
-        }
-        post(SocketEvents.CONNECTED, base(socket, socket.getState()));
+        publish(Signal.CONNECTED, socket, socket.getState());
     }
 
     @Override
     public void disconnected(IpSocket socket) {
-        if (!wanted(SocketEvents.DISCONNECTED)) {
-            return;
-        }
-        post(SocketEvents.DISCONNECTED, base(socket, socket.getState()));
-    }
-
-    @Override
-    public void errorOccurred(IpSocket socket, SocketError error, String errorString) {
-        if (!wanted(SocketEvents.ERROR_OCCURRED)) {
-            return;
-        }
-        Map<String, Object> properties = base(socket, socket.getState());
-        properties.put(SocketEvents.ERROR, error.seedName());
-        properties.put(SocketEvents.ERROR_CODE, error.value());
-        properties.put(SocketEvents.ERROR_STRING, errorString);
-        post(SocketEvents.ERROR_OCCURRED, properties);
+        publish(Signal.DISCONNECTED, socket, socket.getState());
     }
 
     @Override
     public void readyRead(IpSocket socket) {
-        if (!wanted(SocketEvents.READY_READ)) {
-            return;
-        }
-        post(SocketEvents.READY_READ, base(socket, socket.getState()));
+        publish(Signal.READY_READ, socket, socket.getState());
     }
 
     @Override
     public void lineAvailableForRead(IpSocket socket) {
-        if (!wanted(SocketEvents.LINE_AVAILABLE_FOR_READ)) {
-            return;
-        }
-        post(SocketEvents.LINE_AVAILABLE_FOR_READ, base(socket, socket.getState()));
+        publish(Signal.LINE_AVAILABLE_FOR_READ, socket, socket.getState());
     }
 
     @Override
     public void stateChanged(IpSocket socket, SocketState state) {
-        if (!wanted(SocketEvents.STATE_CHANGED)) {
-            return;
+        publish(Signal.STATE_CHANGED, socket, state);
+    }
+
+    @Override
+    public void errorOccurred(IpSocket socket, SocketError error, String errorString) {
+        Map<String, Object> properties = start(Signal.ERROR_OCCURRED, socket);
+        if (properties != null) {
+            putError(properties, error, errorString);
+            post(Signal.ERROR_OCCURRED, properties);
         }
-        post(SocketEvents.STATE_CHANGED, base(socket, state));
     }
 
     @Override
     public void datagramReceived(UdpSocket socket, UdpDatagram datagram) {
-        if (!wanted(SocketEvents.DATAGRAM_RECEIVED)) {
-            return;
+        Map<String, Object> properties = start(Signal.DATAGRAM_RECEIVED, socket);
+        if (properties != null) {
+            properties.put(SocketEvents.DATA, datagram.getPayload());
+            properties.put(SocketEvents.SENDER_ADDRESS, datagram.getSenderAddress());
+            properties.put(SocketEvents.SENDER_PORT, datagram.getSenderPort());
+            properties.put(SocketEvents.DESTINATION_ADDRESS, datagram.getDestinationAddress());
+            properties.put(SocketEvents.DESTINATION_PORT, datagram.getDestinationPort());
+            post(Signal.DATAGRAM_RECEIVED, properties);
         }
-        Map<String, Object> properties = base(socket, socket.getState());
-        properties.put(SocketEvents.DATA, datagram.getPayload());
-        properties.put(SocketEvents.SENDER_ADDRESS, datagram.getSenderAddress());
-        properties.put(SocketEvents.SENDER_PORT, datagram.getSenderPort());
-        properties.put(SocketEvents.DESTINATION_ADDRESS, datagram.getDestinationAddress());
-        properties.put(SocketEvents.DESTINATION_PORT, datagram.getDestinationPort());
-        post(SocketEvents.DATAGRAM_RECEIVED, properties);
     }
 
     @Override
     public void propertyChanged(IpSocket socket, String name, Object oldValue, Object newValue) {
-        if ("currentDatagram".equals(name) || !wanted(SocketEvents.PROPERTY_CHANGED)) {
+        if ("currentDatagram".equals(name)) {
             return; // DATAGRAM_RECEIVED carries the datagram, with its addresses
         }
-        Map<String, Object> properties = base(socket, socket.getState());
-        properties.put(SocketEvents.PROPERTY, name);
-        properties.put(SocketEvents.VALUE, eventValue(newValue));
-        post(SocketEvents.PROPERTY_CHANGED, properties);
+        Map<String, Object> properties = start(Signal.PROPERTY_CHANGED, socket);
+        if (properties != null) {
+            properties.put(SocketEvents.PROPERTY, name);
+            properties.put(SocketEvents.VALUE, eventValue(newValue));
+            post(Signal.PROPERTY_CHANGED, properties);
+        }
     }
 
     @Override
     public void dataReceived(AbstractIpSocket socket, byte[] data) {
-        if (!wanted(SocketEvents.DATA_RECEIVED)) {
-            return;
+        Map<String, Object> properties = start(Signal.DATA_RECEIVED, socket);
+        if (properties != null) {
+            properties.put(SocketEvents.DATA, data);
+            post(Signal.DATA_RECEIVED, properties);
         }
-        Map<String, Object> properties = base(socket, socket.getState());
-        properties.put(SocketEvents.DATA, data);
-        post(SocketEvents.DATA_RECEIVED, properties);
     }
 
     @Override
     public boolean wantsData() {
-        return wanted(SocketEvents.DATA_RECEIVED);
+        return wants(Signal.DATA_RECEIVED);
     }
 
-    private void post(String event, Map<String, Object> properties) {
-        eventAdmin.postEvent(new Event(topic(event), properties));
+    /** Posts an event that carries only the common properties, if anyone wants it. */
+    private void publish(Signal signal, IpSocket socket, SocketState state) {
+        if (wants(signal)) {
+            post(signal, common(socket.getObjectId(), state, socket.getHostname(), socket.getPort()));
+        }
     }
 
     /**
-     * Returns the properties every event carries.
-     *
-     * @param socket the socket
-     * @param state the state to report
-     * @return a new modifiable map
+     * Starts an event with more properties: the common ones with the socket's current state,
+     * or {@code null} when nobody wants the event (then nothing is built).
      */
-    static Map<String, Object> base(IpSocket socket, SocketState state) {
+    private Map<String, Object> start(Signal signal, IpSocket socket) {
+        return wants(signal) ? common(socket.getObjectId(), socket.getState(), socket.getHostname(), socket.getPort())
+                : null;
+    }
+
+    private boolean wants(Signal signal) {
+        return wanted.test(topics[signal.ordinal()]);
+    }
+
+    private void post(Signal signal, Map<String, Object> properties) {
+        eventAdmin.postEvent(new Event(topics[signal.ordinal()], properties));
+    }
+
+    /**
+     * Builds an {@code ERROR_OCCURRED} event from its parts, for an error that no socket's
+     * signal reports (an inbound WRITE event naming no socket).
+     *
+     * @param topicPrefix the topic prefix of the socket kind
+     * @param objectId the object id the event is about
+     * @param state the state to report
+     * @param hostname the hostname to report
+     * @param port the port to report
+     * @param error the error
+     * @param errorString its description
+     * @return the event, with the same properties as a socket's own error event
+     */
+    static Event errorEvent(String topicPrefix, String objectId, SocketState state, String hostname, int port,
+            SocketError error, String errorString) {
+        Map<String, Object> properties = common(objectId, state, hostname, port);
+        putError(properties, error, errorString);
+        return new Event(topicPrefix + SocketEvents.ERROR_OCCURRED, properties);
+    }
+
+    /** Returns the properties every event carries, in a new modifiable map. */
+    private static Map<String, Object> common(String objectId, SocketState state, String hostname, int port) {
         Map<String, Object> properties = new HashMap<>(12);
-        properties.put(SocketEvents.OBJECT_ID, socket.getObjectId());
+        properties.put(SocketEvents.OBJECT_ID, objectId);
         properties.put(SocketEvents.STATE, state.seedName());
-        properties.put(SocketEvents.HOSTNAME, socket.getHostname());
-        properties.put(SocketEvents.PORT, socket.getPort());
+        properties.put(SocketEvents.HOSTNAME, hostname);
+        properties.put(SocketEvents.PORT, port);
         return properties;
+    }
+
+    private static void putError(Map<String, Object> properties, SocketError error, String errorString) {
+        properties.put(SocketEvents.ERROR, error.seedName());
+        properties.put(SocketEvents.ERROR_CODE, error.value());
+        properties.put(SocketEvents.ERROR_STRING, errorString);
     }
 
     private static Object eventValue(Object value) {

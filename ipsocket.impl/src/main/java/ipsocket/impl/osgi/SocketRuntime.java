@@ -81,6 +81,22 @@ public class SocketRuntime {
         return loops;
     }
 
+    /**
+     * Returns a live socket of one kind by its object id, for the inbound WRITE events.
+     *
+     * @param topicPrefix the kind's topic prefix, as given to {@link #add}
+     * @param objectId the object id
+     * @return the first such socket added and not yet removed, or {@code null}
+     */
+    AbstractIpSocket find(String topicPrefix, String objectId) {
+        for (Registered registered : sockets) {
+            if (registered.topicPrefix.equals(topicPrefix) && registered.socket.getObjectId().equals(objectId)) {
+                return registered.socket;
+            }
+        }
+        return null;
+    }
+
     void add(AbstractIpSocket socket, String topicPrefix) {
         sockets.add(new Registered(socket, topicPrefix));
         for (SocketObserver observer : observers) {

@@ -22,13 +22,13 @@ import ipsocket.api.SocketListener;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
-import ipsocket.impl.common.AbstractIpSocket.ConfigurationProblem;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.SocketProperties;
 
 /**
- * What every socket component does with its socket: apply the configuration and report bad
- * values, register the socket as a service with current properties, and close it gracefully.
+ * What every socket component does with its socket: read the configuration
+ * ({@link ConfigurationReader}), apply the settings and report bad values, register the socket
+ * as a service with current properties, and close it gracefully.
  */
 final class SocketService {
     /** Longest wait for pending bytes when a socket is deleted or the bundle stops. */
@@ -38,17 +38,19 @@ final class SocketService {
     private static final List<String> IDENTITY_KEYS = List.of(Constants.SERVICE_PID, "service.factoryPid",
             "component.name");
 
-    /** Which kind of socket: the service interfaces and the event topic prefix. */
+    /** Which kind of socket: the service interfaces, the event topic prefix and the properties. */
     enum Kind {
-        TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX),
-        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX);
+        TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX, SocketProperties.TCP),
+        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX, SocketProperties.UDP);
 
         final String[] interfaces;
         final String topicPrefix;
+        final List<PropertyDef<?>> definitions;
 
-        Kind(String mainInterface, String topicPrefix) {
+        Kind(String mainInterface, String topicPrefix, List<PropertyDef<?>> definitions) {
             this.interfaces = new String[] {mainInterface, IpSocket.class.getName(), IoDevice.class.getName()};
             this.topicPrefix = topicPrefix;
+            this.definitions = definitions;
         }
     }
 
@@ -169,12 +171,12 @@ final class SocketService {
                     + objectId.getClass().getSimpleName() + ", not text: the socket is named '"
                     + socket.getObjectId() + "'");
         }
-        List<ConfigurationProblem> problems = socket.applyConfiguration(properties);
+        ConfigurationReader.Reading reading = ConfigurationReader.read(kind.definitions, properties);
+        socket.applySettings(reading.settings());
         boolean endpointReported = false;
-        for (ConfigurationProblem problem : problems) {
+        for (ConfigurationProblem problem : reading.problems()) {
             report(errorFor(problem), problem.message());
-            endpointReported |= problem.property() == SocketProperties.HOSTNAME
-                    || problem.property() == SocketProperties.PORT;
+            endpointReported |= problem.key().equals(SocketConfig.HOSTNAME) || problem.key().equals(SocketConfig.PORT);
         }
         if (!endpointReported) {
             checkEndpoint();
@@ -209,20 +211,21 @@ final class SocketService {
 
     /** The error value a bad configuration value stands for. */
     static SocketError errorFor(ConfigurationProblem problem) {
-        PropertyDef<?> property = problem.property();
-        if (property == SocketProperties.HOSTNAME) {
-            // text that can name no host (too long) is not found; anything else is no hostname
-            return problem.value() instanceof String && !((String) problem.value()).isBlank()
-                    ? SocketError.HOST_NOT_FOUND_ERROR : SocketError.EMPTY_HOST_NAME_ERROR;
+        switch (problem.key()) {
+            case SocketConfig.HOSTNAME:
+                // text that can name no host (too long) is not found; anything else is no hostname
+                return problem.value() instanceof String && !((String) problem.value()).isBlank()
+                        ? SocketError.HOST_NOT_FOUND_ERROR : SocketError.EMPTY_HOST_NAME_ERROR;
+            case SocketConfig.PORT:
+                return SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR;
+            case SocketConfig.LOCAL_ADDRESS:
+            case SocketConfig.LOCAL_PORT:
+            case SocketConfig.MULTICAST_GROUPS:
+            case SocketConfig.MULTICAST_INTERFACE:
+                return SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR;
+            default:
+                return SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR;
         }
-        if (property == SocketProperties.PORT) {
-            return SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR;
-        }
-        if (property == SocketProperties.LOCAL_ADDRESS || property == SocketProperties.LOCAL_PORT
-                || property == SocketProperties.MULTICAST_GROUPS || property == SocketProperties.MULTICAST_INTERFACE) {
-            return SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR;
-        }
-        return SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR;
     }
 
     /**

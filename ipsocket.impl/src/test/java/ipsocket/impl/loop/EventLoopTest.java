@@ -12,20 +12,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import ipsocket.impl.testing.SocketFixture;
 
 /** The event loop's own guarantees: tasks from other threads always wake it, closes free ports. */
 @Timeout(30)
 class EventLoopTest {
-    private final EventLoopGroup group = new EventLoopGroup(1);
-    private final EventLoop loop = group.next();
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
-    @AfterEach
-    void close() {
-        group.close();
-    }
+    private final EventLoop loop = fixture.loops().next();
 
     /**
      * A close on the loop flushes deregistrations with selectNow(), which also clears a pending

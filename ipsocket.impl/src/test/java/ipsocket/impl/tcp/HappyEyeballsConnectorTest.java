@@ -3,28 +3,24 @@ package ipsocket.impl.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.impl.loop.EventLoop;
-import ipsocket.impl.loop.EventLoopGroup;
+import ipsocket.impl.testing.Loopback;
+import ipsocket.impl.testing.SocketFixture;
 
 /**
  * RFC 8305 connection racing on loopback: a refused address makes way for the next at once; an
@@ -33,23 +29,16 @@ import ipsocket.impl.loop.EventLoopGroup;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HappyEyeballsConnectorTest {
-    private final EventLoopGroup group = new EventLoopGroup(1);
-    private final EventLoop loop = group.next();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final List<SocketChannel> opened = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
-    @AfterEach
-    void close() throws Exception {
-        group.close();
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
-    }
+    private final EventLoop loop = fixture.loops().next();
+    private final List<SocketChannel> opened = new CopyOnWriteArrayList<>();
 
     @Test
     void aRefusedAddressGivesWayToTheNextAtOnce() throws Exception {
-        InetSocketAddress refused = freePort();
-        ServerSocket good = listen();
+        InetSocketAddress refused = Loopback.freeTcpAddress();
+        ServerSocket good = fixture.listen(10);
         InetSocketAddress goodAddress = (InetSocketAddress) good.getLocalSocketAddress();
 
         Outcome outcome = race(List.of(refused, goodAddress), 5_000);
@@ -61,8 +50,8 @@ class HappyEyeballsConnectorTest {
 
     @Test
     void aSilentAddressIsRacedAfterTheDelayAndClosedWhenTheOtherWins() throws Exception {
-        InetSocketAddress silent = silentListener();
-        ServerSocket good = listen();
+        InetSocketAddress silent = (InetSocketAddress) fixture.silentListener().getLocalSocketAddress();
+        ServerSocket good = fixture.listen(10);
         InetSocketAddress goodAddress = (InetSocketAddress) good.getLocalSocketAddress();
 
         Outcome outcome = race(List.of(silent, goodAddress), 200);
@@ -76,7 +65,7 @@ class HappyEyeballsConnectorTest {
 
     @Test
     void everyAddressRefusedReportsTheFailure() throws Exception {
-        Outcome outcome = race(List.of(freePort(), freePort()), 100);
+        Outcome outcome = race(List.of(Loopback.freeTcpAddress(), Loopback.freeTcpAddress()), 100);
         Exception failure = outcome.failure.get(10, TimeUnit.SECONDS);
         assertTrue(String.valueOf(failure.getMessage()).toLowerCase().contains("refused"), failure.toString());
         assertFalse(outcome.remote.isDone());
@@ -109,37 +98,6 @@ class HappyEyeballsConnectorTest {
             }).start();
         });
         return outcome;
-    }
-
-    private ServerSocket listen() throws IOException {
-        ServerSocket server = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
-        closeables.add(server);
-        return server;
-    }
-
-    private InetSocketAddress freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return (InetSocketAddress) probe.getLocalSocketAddress();
-        }
-    }
-
-    /** A listener that never accepts, its queue filled so that it drops further SYNs. */
-    private InetSocketAddress silentListener() throws IOException {
-        ServerSocket silent = new ServerSocket();
-        closeables.add(silent);
-        silent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
-        boolean full = false;
-        for (int i = 0; i < 64 && !full; i++) {
-            Socket filler = new Socket();
-            closeables.add(filler);
-            try {
-                filler.connect(silent.getLocalSocketAddress(), 300);
-            } catch (SocketTimeoutException dropped) {
-                full = true;
-            }
-        }
-        assumeTrue(full, "this platform completes connections beyond the accept backlog");
-        return (InetSocketAddress) silent.getLocalSocketAddress();
     }
 
     private static final class Outcome {

@@ -1,5 +1,8 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.connect;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static ipsocket.impl.testing.TestData.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +11,10 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.TestServer;
@@ -21,7 +26,10 @@ import ipsocket.impl.testing.TestServer.Connection;
  * readBufferLimit bytes and slows the peer down through TCP flow control, losing nothing.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpBackpressureTest extends TcpTestBase {
+class TcpBackpressureTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final Duration BULK = Duration.ofSeconds(30);
     private static final Duration STALL = Duration.ofMillis(400);
@@ -29,9 +37,9 @@ class TcpBackpressureTest extends TcpTestBase {
     @Test
     void peerThatDoesNotReadMakesWritesStopAtTheLimit() {
         int limit = 256 * 1024;
-        TestServer server = closeAfterTest(TestServer.start(TestServer.ipv4Loopback(),
-                TestServer.Mode.IDLE, 0, 32 * 1024));
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(),
+                TestServer.Mode.IDLE, 0, 32 * 1024);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setWriteBufferLimit(limit);
         socket.setSendBufferSize(32 * 1024); // keeps the OS from absorbing megabytes first
@@ -64,9 +72,9 @@ class TcpBackpressureTest extends TcpTestBase {
     void socketThatDoesNotReadBuffersAtMostTheLimitAndLosesNothing() {
         int limit = 64 * 1024;
         byte[] data = TestData.randomBytes(8 * MIB, 8);
-        TestServer server = closeAfterTest(TestServer.start(TestServer.ipv4Loopback(),
-                TestServer.Mode.IDLE, 32 * 1024, 0));
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(),
+                TestServer.Mode.IDLE, 32 * 1024, 0);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReadBufferLimit(limit);
         socket.setReceiveBufferSize(64 * 1024);

@@ -1,5 +1,8 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.connect;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static ipsocket.impl.testing.TestData.MIB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,12 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.TestServer;
@@ -32,7 +37,10 @@ import ipsocket.impl.testing.TestServer.Connection;
  * them, and that writing on a closed or read-only socket is refused.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpDataTest extends TcpTestBase {
+class TcpDataTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final Duration BULK = Duration.ofSeconds(30);
 
@@ -40,8 +48,8 @@ class TcpDataTest extends TcpTestBase {
     void tenMebibytesBothWaysAtOnceArriveIntact() {
         byte[] up = TestData.randomBytes(10 * MIB, 1);
         byte[] down = TestData.randomBytes(10 * MIB, 2);
-        TestServer server = startServer(TestServer.Mode.SINK);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.SINK);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         ReadCollector collector = new ReadCollector();
         socket.addListener(collector);
@@ -71,8 +79,8 @@ class TcpDataTest extends TcpTestBase {
     void writesAreBoundedByTheWriteBufferLimitAndReportedByBytesWritten() {
         int limit = 64 * 1024;
         byte[] data = TestData.randomBytes(4 * MIB, 3);
-        TestServer server = startServer(TestServer.Mode.SINK);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.SINK);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setWriteBufferLimit(limit);
         assertEquals(limit, socket.getWriteBufferLimit());
@@ -92,8 +100,8 @@ class TcpDataTest extends TcpTestBase {
 
     @Test
     void writeByteBufferAdvancesPastAcceptedBytes() {
-        TestServer server = startServer(TestServer.Mode.SINK);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.SINK);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         connect(socket, probe, server);
         Connection peer = server.awaitConnection(WAIT);
@@ -111,8 +119,8 @@ class TcpDataTest extends TcpTestBase {
     @Test
     void gracefulCloseDeliversEveryAcceptedByte() {
         byte[] data = TestData.randomBytes(2 * MIB, 4);
-        TestServer server = startServer(TestServer.Mode.SINK);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.SINK);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setWriteBufferLimit(4 * MIB);
         connect(socket, probe, server);
@@ -136,9 +144,9 @@ class TcpDataTest extends TcpTestBase {
 
     @Test
     void abortDiscardsPendingBytes() {
-        TestServer server = closeAfterTest(TestServer.start(TestServer.ipv4Loopback(),
-                TestServer.Mode.IDLE, 0, 16 * 1024));
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(),
+                TestServer.Mode.IDLE, 0, 16 * 1024);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setWriteBufferLimit(MIB);
         connect(socket, probe, server);
@@ -162,7 +170,7 @@ class TcpDataTest extends TcpTestBase {
 
     @Test
     void writeWhileDisconnectedIsRefusedWithOperationError() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         assertFalse(socket.isWritable());
 
@@ -179,8 +187,8 @@ class TcpDataTest extends TcpTestBase {
 
     @Test
     void readOnlySocketRefusesWritesButStillReads() {
-        TestServer server = startServer(TestServer.Mode.IDLE);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.IDLE);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReadOnly(true);
         connect(socket, probe, server);
@@ -199,8 +207,8 @@ class TcpDataTest extends TcpTestBase {
     void writeStringSendsUtf8() {
         String text = "Grüße, 温度 25 °C \uD83D\uDE00\n";
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        TestServer server = startServer(TestServer.Mode.SINK);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.SINK);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         connect(socket, probe, server);
         Connection peer = server.awaitConnection(WAIT);
@@ -215,8 +223,8 @@ class TcpDataTest extends TcpTestBase {
 
     @Test
     void writeStringThatDoesNotFitIsNotCut() {
-        TestServer server = startServer(TestServer.Mode.IDLE);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.IDLE);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setWriteBufferLimit(1024);
         connect(socket, probe, server);

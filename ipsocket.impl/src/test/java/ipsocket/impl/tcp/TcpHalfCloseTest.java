@@ -1,12 +1,13 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 
 /**
@@ -26,11 +29,14 @@ import ipsocket.impl.testing.SocketProbe;
  * socket stays connected and keeps reading the peer's answer.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpHalfCloseTest extends TcpTestBase {
+class TcpHalfCloseTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void halfCloseSendsEverythingThenFinAndKeepsReading() throws Exception {
-        ServerSocket server = closeAfterTest(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
+        ServerSocket server = fixture.listen(1);
         CompletableFuture<String> peerReceived = new CompletableFuture<>();
         Thread peer = new Thread(() -> {
             try (Socket connection = server.accept(); InputStream in = connection.getInputStream()) {
@@ -46,7 +52,7 @@ class TcpHalfCloseTest extends TcpTestBase {
         peer.setDaemon(true);
         peer.start();
 
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost("127.0.0.1", server.getLocalPort());
         probe.awaitConnected(WAIT);

@@ -1,5 +1,7 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,16 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 
 /**
@@ -30,11 +33,14 @@ import ipsocket.impl.testing.SocketProbe;
  * nothing when one value is bad.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpJsonTest extends TcpTestBase {
+class TcpJsonTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     /** A socket with every writable TCP property away from its default; never connects. */
     private TcpSocketImpl configured() {
-        TcpSocketImpl socket = newSocket(); // autoConnect off first: it never connects
+        TcpSocketImpl socket = fixture.tcpSocket(); // autoConnect off first: it never connects
         socket.setHostname("plc.example");
         socket.setPort(502);
         socket.setProtocol(NetworkProtocol.IPV6_PROTOCOL);
@@ -93,7 +99,7 @@ class TcpJsonTest extends TcpTestBase {
     @Test
     void fromJsonOfToJsonReproducesEveryProperty() {
         TcpSocketImpl original = configured();
-        TcpSocketImpl copy = newSocket();
+        TcpSocketImpl copy = fixture.tcpSocket();
 
         copy.fromJson(original.toJson());
 
@@ -105,7 +111,7 @@ class TcpJsonTest extends TcpTestBase {
     @Test
     void deserializeOfSerializeReproducesEveryProperty() {
         TcpSocketImpl original = configured();
-        TcpSocketImpl copy = newSocket();
+        TcpSocketImpl copy = fixture.tcpSocket();
 
         Map<String, Object> properties = original.serializeProperties();
         properties.put("someKeyNobodyKnows", "ignored");
@@ -122,7 +128,7 @@ class TcpJsonTest extends TcpTestBase {
 
     @Test
     void deserializeAcceptsStringValuesAsConfigurationFilesGiveThem() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(SocketConfig.AUTO_CONNECT, "false");
@@ -158,7 +164,7 @@ class TcpJsonTest extends TcpTestBase {
 
     @Test
     void oneBadValueAppliesNothing() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         socket.setHostname("before");
         socket.setPort(100);
 
@@ -201,8 +207,8 @@ class TcpJsonTest extends TcpTestBase {
 
     @Test
     void autoConnectTrueRoundTrips() {
-        TcpSocketImpl original = newAutoSocket(); // no hostname and port: never connects
-        TcpSocketImpl copy = newSocket();
+        TcpSocketImpl original = fixture.autoTcpSocket(); // no hostname and port: never connects
+        TcpSocketImpl copy = fixture.tcpSocket();
         JsonElement auto = JsonParser.parseString(original.toJson()).getAsJsonObject()
                 .get(SocketConfig.AUTO_CONNECT);
         assertTrue(auto.getAsBoolean());

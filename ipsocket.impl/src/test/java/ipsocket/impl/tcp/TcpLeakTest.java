@@ -1,5 +1,6 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,10 +12,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketState;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.TestServer;
@@ -25,7 +28,10 @@ import ipsocket.impl.testing.TestServer;
  * event loop group closes its connections and ends all of its threads.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpLeakTest extends TcpTestBase {
+class TcpLeakTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final int CYCLES = 500;
     /** File descriptors the JDK may open lazily on its own (caches, entropy, ...). */
@@ -35,7 +41,7 @@ class TcpLeakTest extends TcpTestBase {
     @Test
     void openCloseCyclesLeaveFileDescriptorsAndThreadsWhereTheyWere() {
         assumeTrue(TestData.canCountFileDescriptors(), "no /proc/self/fd here");
-        TestServer server = startServer(TestServer.Mode.ECHO);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         cycle(server, 0);
         cycle(server, 1);
         Await.until(() -> server.connections().stream().allMatch(c -> c.ended()), SETTLE,
@@ -64,7 +70,7 @@ class TcpLeakTest extends TcpTestBase {
      * gracefully or by disposing it while connected.
      */
     private void cycle(TestServer server, int i) {
-        TcpSocketImpl socket = new TcpSocketImpl(loops(), "leak-" + i);
+        TcpSocketImpl socket = new TcpSocketImpl(fixture.loops(), "leak-" + i);
         try {
             socket.setAutoConnect(false);
             SocketProbe probe = new SocketProbe();
@@ -87,7 +93,7 @@ class TcpLeakTest extends TcpTestBase {
     @Test
     void closingTheGroupClosesItsConnectionsAndEndsItsThreads() {
         Set<Thread> before = new HashSet<>(TestData.liveThreads("ipsocket-"));
-        TestServer server = startServer(TestServer.Mode.ECHO);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         EventLoopGroup group = new EventLoopGroup(2);
         boolean closed = false;
         try {

@@ -1,5 +1,6 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.ArrayList;
@@ -9,18 +10,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketListener;
+import ipsocket.impl.testing.SocketFixture;
 
 /**
  * A listener written in the contract's shape, {@code propertyChanged(name, oldValue, newValue)}
  * without a socket argument, receives the {@code ...Changed()} signals of a real socket.
  */
-class TcpListenerShapeTest extends TcpTestBase {
+class TcpListenerShapeTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void theContractsThreeArgumentPropertyChangedIsCalled() throws Exception {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         BlockingQueue<String> changes = new LinkedBlockingQueue<>();
         socket.addListener(new SocketListener() {
             @Override

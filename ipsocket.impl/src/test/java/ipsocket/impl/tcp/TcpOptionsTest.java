@@ -1,5 +1,8 @@
 package ipsocket.impl.tcp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.connect;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static java.net.StandardSocketOptions.IP_TOS;
 import static java.net.StandardSocketOptions.SO_KEEPALIVE;
 import static java.net.StandardSocketOptions.SO_LINGER;
@@ -22,12 +25,14 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestServer;
 
@@ -37,12 +42,15 @@ import ipsocket.impl.testing.TestServer;
  * range with an IllegalArgumentException naming property and value, changing nothing.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpOptionsTest extends TcpTestBase {
+class TcpOptionsTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void defaultsAreTheSeedsAndReachTheOsSocket() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         assertEquals(false, socket.isKeepAlive());
         assertEquals(false, socket.isLowDelay());
@@ -68,8 +76,8 @@ class TcpOptionsTest extends TcpTestBase {
 
     @Test
     void optionsSetBeforeConnectingAreOnTheOsSocket() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setLowDelay(true);
         socket.setKeepAlive(true);
@@ -97,8 +105,8 @@ class TcpOptionsTest extends TcpTestBase {
 
     @Test
     void optionsChangedOnALiveConnectionReachTheOsSocket() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReceiveBufferSize(16 * 1024);
         socket.setSendBufferSize(16 * 1024);
@@ -135,8 +143,8 @@ class TcpOptionsTest extends TcpTestBase {
     @Test
     void keepAliveTuningChangedOnALiveConnectionReachesTheOsSocket() {
         assumeKeepAliveTuning();
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setKeepAlive(true);
         connect(socket, probe, server);
@@ -155,7 +163,7 @@ class TcpOptionsTest extends TcpTestBase {
 
     @Test
     void osOptionOfAnUnconnectedSocketIsIllegalState() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         assertThrows(IllegalStateException.class, () -> socket.osOption(TCP_NODELAY));
     }
 
@@ -208,7 +216,7 @@ class TcpOptionsTest extends TcpTestBase {
     @MethodSource("outOfRange")
     void settersRejectValuesOutOfRange(String property, int value, Consumer<TcpSocketImpl> setter,
             Function<TcpSocketImpl, Object> getter) {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         Object before = getter.apply(socket);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -256,14 +264,14 @@ class TcpOptionsTest extends TcpTestBase {
     @MethodSource("boundaries")
     void settersAcceptTheirRangeBoundaries(String property, int value,
             Consumer<TcpSocketImpl> setter, Function<TcpSocketImpl, Object> getter) {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         setter.accept(socket);
         assertEquals(value, getter.apply(socket), property);
     }
 
     @Test
     void otherInvalidArgumentsAreRejected() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         assertThrows(IllegalArgumentException.class, () -> socket.setProtocol(null));
         assertThrows(IllegalArgumentException.class,
                 () -> socket.setProtocol(NetworkProtocol.UNKNOWN_PROTOCOL));
@@ -277,7 +285,7 @@ class TcpOptionsTest extends TcpTestBase {
 
     @Test
     void nameArgumentSetsHostnameAndPort() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         socket.setNameArgument("[::1]:502");
         assertEquals("::1", socket.getHostname());
         assertEquals(502, socket.getPort());

@@ -1,21 +1,26 @@
 package ipsocket.impl.tcp;
 
 import static ipsocket.impl.tcp.TcpDataTest.assertBytes;
+import static ipsocket.impl.testing.Await.QUIET;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.connect;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestServer;
 import ipsocket.impl.testing.TestServer.Connection;
@@ -26,10 +31,10 @@ import ipsocket.impl.testing.TestServer.Connection;
  * closes, and readyRead / lineAvailableForRead signalled once per arrival.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpReadLineTest extends TcpTestBase {
+class TcpReadLineTest {
 
-    /** Long enough for a wrongly repeated signal to show up on loopback. */
-    private static final Duration QUIET = Duration.ofMillis(300);
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private TcpSocketImpl socket;
     private SocketProbe probe;
@@ -37,8 +42,8 @@ class TcpReadLineTest extends TcpTestBase {
 
     @BeforeEach
     void connectToIdlePeer() {
-        TestServer server = startServer(TestServer.Mode.IDLE);
-        socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.IDLE);
+        socket = fixture.tcpSocket();
         probe = probe(socket);
         connect(socket, probe, server);
         peer = server.awaitConnection(WAIT);
@@ -185,7 +190,7 @@ class TcpReadLineTest extends TcpTestBase {
 
     @Test
     void neverConnectedSocketIsAtEnd() {
-        TcpSocketImpl fresh = newSocket();
+        TcpSocketImpl fresh = fixture.tcpSocket();
         assertTrue(fresh.atEnd());
         assertEquals(0, fresh.getBytesAvailable());
         assertFalse(fresh.canReadLine());

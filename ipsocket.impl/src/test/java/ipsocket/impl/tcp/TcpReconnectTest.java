@@ -4,6 +4,8 @@ import static ipsocket.api.SocketState.CONNECTED;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
 import static ipsocket.api.SocketState.HOST_LOOKUP;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +15,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import ipsocket.api.SocketError;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestServer;
 
@@ -26,12 +30,15 @@ import ipsocket.impl.testing.TestServer;
  * stops for disconnectFromHost() or abort() until connectToHost() is called.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpReconnectTest extends TcpTestBase {
+class TcpReconnectTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void autoConnectConnectsAndReconnectsAfterTheServerComesBack() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(100);
         socket.setReconnectMaxInterval(400);
@@ -61,8 +68,8 @@ class TcpReconnectTest extends TcpTestBase {
 
     @Test
     void settingHostnameThenPortOnAnAutoConnectSocketConnectsOnce() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newAutoSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.autoTcpSocket();
         SocketProbe probe = probe(socket);
         assertTrue(socket.isAutoConnect(), "autoConnect is on by default");
 
@@ -80,8 +87,8 @@ class TcpReconnectTest extends TcpTestBase {
 
     @Test
     void hostnameAndPortSetBackToBackOnAnAutoConnectSocketConnectOnce() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newAutoSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.autoTcpSocket();
         SocketProbe probe = probe(socket);
 
         socket.setHostname(server.host());
@@ -100,7 +107,7 @@ class TcpReconnectTest extends TcpTestBase {
         int max = 400;
         Duration window = Duration.ofSeconds(2);
         int port = TestServer.freePort();
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(min);
         socket.setReconnectMaxInterval(max);
@@ -133,7 +140,7 @@ class TcpReconnectTest extends TcpTestBase {
     @ValueSource(strings = {"disconnectFromHost", "abort"})
     void userCloseStopsReconnectingUntilConnectToHost(String how) {
         int port = TestServer.freePort();
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(50);
         socket.setReconnectMaxInterval(100);
@@ -154,8 +161,8 @@ class TcpReconnectTest extends TcpTestBase {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"disconnectFromHost", "abort"})
     void userCloseOfAConnectedSocketDoesNotReconnect(String how) {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(50);
         socket.setReconnectMaxInterval(100);
@@ -176,9 +183,9 @@ class TcpReconnectTest extends TcpTestBase {
 
     @Test
     void newPortOnAConnectedAutoConnectSocketReconnects() {
-        TestServer first = startServer(TestServer.Mode.ECHO);
-        TestServer second = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer first = fixture.startServer(TestServer.Mode.ECHO);
+        TestServer second = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         enableAutoConnect(socket, probe, first.host(), first.port());
         probe.awaitConnected(WAIT);

@@ -5,6 +5,9 @@ import static ipsocket.api.SocketState.CONNECTED;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
 import static ipsocket.api.SocketState.HOST_LOOKUP;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.connect;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,20 +17,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.SocketProbe.Kind;
 import ipsocket.impl.testing.TestServer;
@@ -39,12 +41,15 @@ import ipsocket.impl.testing.TestServer.Connection;
  * loopback setup can produce, with its value, state sequence and error text.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TcpStateMachineTest extends TcpTestBase {
+class TcpStateMachineTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @ParameterizedTest(name = "hostname {0}")
     @ValueSource(strings = {"127.0.0.1", "localhost"})
     void connectAndDisconnectFollowTheQtSequence(String hostname) {
-        TestServer server = startServer(TestServer.Mode.ECHO);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         assertConnectDisconnectSequence(server, hostname);
     }
 
@@ -52,13 +57,13 @@ class TcpStateMachineTest extends TcpTestBase {
     void connectAndDisconnectOverIpv6Loopback() {
         InetAddress v6 = TestServer.ipv6LoopbackOrNull();
         assumeTrue(v6 != null, "IPv6 loopback ::1 is not available here");
-        TestServer server = closeAfterTest(TestServer.start(v6, TestServer.Mode.ECHO));
+        TestServer server = fixture.startServer(v6, TestServer.Mode.ECHO);
         TcpSocketImpl socket = assertConnectDisconnectSequence(server, "::1");
         assertTrue(socket.getNameArgument().contains("[::1]"), socket.getNameArgument());
     }
 
     private TcpSocketImpl assertConnectDisconnectSequence(TestServer server, String hostname) {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         assertEquals(DISCONNECTED, socket.getState());
 
@@ -102,7 +107,7 @@ class TcpStateMachineTest extends TcpTestBase {
     @Test
     void emptyHostnameIsEmptyHostNameError() {
         int port = TestServer.freePort();
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setHostname("");
         socket.setPort(port);
@@ -116,7 +121,7 @@ class TcpStateMachineTest extends TcpTestBase {
     @ParameterizedTest(name = "port {0}")
     @ValueSource(ints = {0, 65536, 70000, -1})
     void portOutOfRangeIsPortNumberOutOfRangeError(int port) {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setHostname("127.0.0.1");
         socket.setPort(port);
@@ -131,7 +136,7 @@ class TcpStateMachineTest extends TcpTestBase {
     @Test
     void refusedConnectionIsConnectionRefusedError() {
         int port = TestServer.freePort();
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost("127.0.0.1", port);
         SocketError error = awaitFailure(socket, probe, SocketError.CONNECTION_REFUSED_ERROR);
@@ -144,8 +149,8 @@ class TcpStateMachineTest extends TcpTestBase {
     @ParameterizedTest(name = "peer {0}")
     @ValueSource(strings = {"closes", "resets"})
     void peerCloseWhileConnectedIsRemoteHostClosedThenDisconnected(String how) {
-        TestServer server = startServer(TestServer.Mode.IDLE);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.IDLE);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         connect(socket, probe, server);
         Connection accepted = server.awaitConnection(WAIT);
@@ -174,7 +179,7 @@ class TcpStateMachineTest extends TcpTestBase {
 
     @Test
     void unknownHostIsHostNotFoundError() {
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost("nonexistent.invalid", 5020);
         SocketError error = awaitFailure(socket, probe, SocketError.HOST_NOT_FOUND_ERROR);
@@ -185,9 +190,9 @@ class TcpStateMachineTest extends TcpTestBase {
 
     @Test
     void localPortInUseIsAddressInUseError() {
-        TestServer target = startServer(TestServer.Mode.ECHO);
-        TestServer holder = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer target = fixture.startServer(TestServer.Mode.ECHO);
+        TestServer holder = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalAddress("127.0.0.1");
         socket.setLocalPort(holder.port());
@@ -201,8 +206,8 @@ class TcpStateMachineTest extends TcpTestBase {
 
     @Test
     void foreignLocalAddressIsSocketAddressNotAvailableError() {
-        TestServer target = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer target = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalAddress("192.0.2.1"); // TEST-NET-1: never an address of this host
         socket.connectToHost(target.host(), target.port());
@@ -216,8 +221,8 @@ class TcpStateMachineTest extends TcpTestBase {
 
     @Test
     void connectToHostWhileConnectedIsOperationErrorAndChangesNothing() {
-        TestServer server = startServer(TestServer.Mode.ECHO);
-        TcpSocketImpl socket = newSocket();
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         connect(socket, probe, server);
         int mark = probe.mark();
@@ -241,7 +246,7 @@ class TcpStateMachineTest extends TcpTestBase {
     @Test
     void repeatedErrorChangesTheErrorPropertyOnceButIsReportedEveryTime() {
         int port = TestServer.freePort();
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setHostname("127.0.0.1");
         socket.setPort(port);
@@ -265,20 +270,9 @@ class TcpStateMachineTest extends TcpTestBase {
     void connectTimeoutIsSocketTimeoutError() throws IOException {
         // A listener with backlog 1 that never accepts: once its queue is full, Linux drops
         // further SYNs, so a new connection attempt hangs until its timeout.
-        ServerSocket silent = closeAfterTest(new ServerSocket());
-        silent.bind(new InetSocketAddress(TestServer.ipv4Loopback(), 0), 1);
-        boolean full = false;
-        for (int i = 0; i < 64 && !full; i++) {
-            Socket filler = closeAfterTest(new Socket());
-            try {
-                filler.connect(silent.getLocalSocketAddress(), 300);
-            } catch (SocketTimeoutException dropped) {
-                full = true;
-            }
-        }
-        assumeTrue(full, "this platform completes connections beyond the accept backlog");
+        ServerSocket silent = fixture.silentListener();
 
-        TcpSocketImpl socket = newSocket();
+        TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
         socket.setConnectTimeout(500);
         long started = System.nanoTime();

@@ -11,9 +11,15 @@ import java.util.function.Supplier;
 
 /**
  * Deadline-bounded waiting for conditions that no listener announces (threads ending, file
- * descriptors closing, a peer's progress stopping), by parking briefly between checks.
+ * descriptors closing, a peer's progress stopping, a process's output), by parking briefly
+ * between checks; the one wait helper of the unit and reliability tests (they never sleep).
  */
 public final class Await {
+
+    /** Deadline for things that normally take milliseconds. */
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    /** How long something that must not happen is watched for, after a positive control. */
+    public static final Duration QUIET = Duration.ofMillis(300);
 
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -88,11 +94,32 @@ public final class Await {
         }
     }
 
-    private static void park() {
-        LockSupport.parkNanos(PARK_NANOS);
+    /**
+     * Parks the calling thread for at most the given time (it may return early); fails the
+     * test when interrupted.
+     *
+     * @param nanos the longest park
+     */
+    public static void parkBriefly(long nanos) {
+        LockSupport.parkNanos(nanos);
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             fail("Interrupted while waiting");
         }
+    }
+
+    /**
+     * Milliseconds between two {@link System#nanoTime()} readings.
+     *
+     * @param fromNanos the earlier reading
+     * @param toNanos the later reading
+     * @return the difference in milliseconds
+     */
+    public static long millisBetween(long fromNanos, long toNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
+    }
+
+    private static void park() {
+        parkBriefly(PARK_NANOS);
     }
 }

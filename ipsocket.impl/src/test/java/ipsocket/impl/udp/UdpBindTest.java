@@ -1,5 +1,11 @@
 package ipsocket.impl.udp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.Loopback.V4;
+import static ipsocket.impl.testing.Loopback.ip;
+import static ipsocket.impl.testing.SocketFixture.bindNow;
+import static ipsocket.impl.testing.SocketFixture.bindTo;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +14,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.UdpPeer;
 
@@ -20,11 +28,14 @@ import ipsocket.impl.testing.UdpPeer;
  * an errorString naming address and port) when the local end is taken or not local.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpBindTest extends UdpTestBase {
+class UdpBindTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void bindWithPortZeroIsBoundToAPortFromTheOs() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         assertEquals(SocketState.DISCONNECTED, socket.getState());
         assertEquals(0, socket.getLocalPort());
@@ -45,7 +56,7 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void bindingTwiceIsAnOperationError() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
         int port = socket.getLocalPort();
@@ -59,7 +70,7 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void setStateBoundBinds() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setState(SocketState.BOUND);
         probe.awaitState(SocketState.BOUND, WAIT);
@@ -68,7 +79,7 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void aSocketWithALocalAddressBindsByItself() {
-        UdpSocketImpl socket = newAutoSocket();
+        UdpSocketImpl socket = fixture.autoUdpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalAddress(V4);
         probe.awaitState(SocketState.BOUND, WAIT);
@@ -79,7 +90,7 @@ class UdpBindTest extends UdpTestBase {
     @Test
     void aSocketWithALocalPortBindsByItselfToThatPort() {
         int port = UdpPeer.closedPort(V4);
-        UdpSocketImpl socket = newAutoSocket();
+        UdpSocketImpl socket = fixture.autoUdpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalPort(port);
         probe.awaitState(SocketState.BOUND, WAIT);
@@ -88,7 +99,7 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void thePortIsFreeWhenDisconnectedIsSignalled() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
         int port = socket.getLocalPort();
@@ -116,7 +127,7 @@ class UdpBindTest extends UdpTestBase {
     @Test
     void changingTheLocalAddressRebindsOnTheSamePort() {
         int port = UdpPeer.closedPort(V4);
-        UdpSocketImpl socket = newAutoSocket();
+        UdpSocketImpl socket = fixture.autoUdpSocket();
         SocketProbe probe = probe(socket);
         socket.deserializeProperties(java.util.Map.of("localAddress", V4, "localPort", port));
         probe.awaitState(SocketState.BOUND, WAIT);
@@ -131,8 +142,8 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void bindingToAPortInUseIsAddressInUse() {
-        UdpPeer holder = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer holder = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalAddress(V4);
         socket.setLocalPort(holder.port());
@@ -149,8 +160,8 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void bindingToTheWildcardOnAPortInUseIsAddressInUse() {
-        UdpPeer holder = closeAfterTest(UdpPeer.bind("0.0.0.0"));
-        UdpSocketImpl socket = newSocket();
+        UdpPeer holder = fixture.closeAfterTest(UdpPeer.bind("0.0.0.0"));
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalPort(holder.port());
 
@@ -162,7 +173,7 @@ class UdpBindTest extends UdpTestBase {
     @Test
     void bindingToAnAddressThatIsNotLocalIsAddressNotAvailable() {
         // TEST-NET-1 (RFC 5737): never assigned to this host; binding fails locally, no packet is sent
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalAddress("192.0.2.1");
 
@@ -175,8 +186,8 @@ class UdpBindTest extends UdpTestBase {
 
     @Test
     void aSocketThatCannotBindByItselfRetriesAndReportsEachTime() {
-        UdpPeer holder = peer(V4);
-        UdpSocketImpl socket = newAutoSocket();
+        UdpPeer holder = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.autoUdpSocket();
         SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(20);
         socket.setReconnectMaxInterval(40);

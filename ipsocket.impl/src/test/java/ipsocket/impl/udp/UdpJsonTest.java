@@ -9,15 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketState;
+import ipsocket.impl.testing.SocketFixture;
 
 /**
  * Proves the UDP keys of toJson/fromJson and serializeProperties/deserializeProperties:
@@ -26,10 +27,13 @@ import ipsocket.api.SocketState;
  * The sockets keep autoConnect off so that nothing binds or joins.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpJsonTest extends UdpTestBase {
+class UdpJsonTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private UdpSocketImpl configured() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         socket.setMulticastGroups(List.of("239.255.77.1", "ff02::fb"));
         socket.setMulticastInterface("lo");
         socket.setBroadcast(true);
@@ -74,7 +78,7 @@ class UdpJsonTest extends UdpTestBase {
 
     @Test
     void defaultsSerializeAsEmpty() {
-        Map<String, Object> map = newSocket().serializeProperties();
+        Map<String, Object> map = fixture.udpSocket().serializeProperties();
         assertArrayEquals(new String[0], (String[]) map.get(SocketConfig.MULTICAST_GROUPS));
         assertEquals("", map.get(SocketConfig.MULTICAST_INTERFACE));
         assertEquals(false, map.get(SocketConfig.BROADCAST));
@@ -84,9 +88,9 @@ class UdpJsonTest extends UdpTestBase {
     @Test
     void jsonAndPropertiesRoundTrip() {
         UdpSocketImpl source = configured();
-        UdpSocketImpl fromJson = newSocket();
+        UdpSocketImpl fromJson = fixture.udpSocket();
         fromJson.fromJson(source.toJson());
-        UdpSocketImpl fromMap = newSocket();
+        UdpSocketImpl fromMap = fixture.udpSocket();
         fromMap.deserializeProperties(source.serializeProperties());
 
         for (UdpSocketImpl copy : List.of(fromJson, fromMap)) {
@@ -108,7 +112,7 @@ class UdpJsonTest extends UdpTestBase {
 
     @Test
     void groupsFromAConfigurationStringAreSplitAtCommas() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         socket.deserializeProperties(Map.of(SocketConfig.MULTICAST_GROUPS, "239.1.1.1,239.1.1.2",
                 SocketConfig.BROADCAST, "true", SocketConfig.RECEIVE_QUEUE_LIMIT, "16"));
         assertEquals(List.of("239.1.1.1", "239.1.1.2"), socket.getMulticastGroups());
@@ -125,7 +129,7 @@ class UdpJsonTest extends UdpTestBase {
 
     @Test
     void aGroupThatIsNoMulticastAddressIsRefusedAndNothingChanges() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         socket.setMulticastGroups(List.of("239.1.1.1"));
 
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
@@ -145,7 +149,7 @@ class UdpJsonTest extends UdpTestBase {
 
     @Test
     void groupsAreImmutable() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         socket.setMulticastGroups(new java.util.ArrayList<>(List.of("239.1.1.1")));
         assertThrows(UnsupportedOperationException.class, () -> socket.getMulticastGroups().add("239.1.1.2"));
         socket.setMulticastGroups(null);

@@ -1,5 +1,8 @@
 package ipsocket.impl.udp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.Loopback.V4;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -7,10 +10,12 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.UdpPeer;
@@ -20,7 +25,10 @@ import ipsocket.impl.testing.UdpPeer;
  * number of open descriptors where it started.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpLeakTest extends UdpTestBase {
+class UdpLeakTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final int CYCLES = 300;
     /** File descriptors the JDK may open lazily on its own (caches, entropy, ...). */
@@ -30,7 +38,7 @@ class UdpLeakTest extends UdpTestBase {
     @Test
     void bindCloseCyclesLeaveFileDescriptorsWhereTheyWere() {
         assumeTrue(TestData.canCountFileDescriptors(), "no /proc/self/fd here");
-        UdpPeer peer = peer(V4);
+        UdpPeer peer = fixture.udpPeer(V4);
         cycle(peer, -2, false);
         cycle(peer, -1, true);
         int baseline = TestData.openFileDescriptors();
@@ -46,7 +54,7 @@ class UdpLeakTest extends UdpTestBase {
 
     /** Binds a socket, sends one datagram, and closes it gracefully or disposes it. */
     private void cycle(UdpPeer peer, int index, boolean graceful) {
-        UdpSocketImpl socket = new UdpSocketImpl(loops(), "leak-" + index);
+        UdpSocketImpl socket = new UdpSocketImpl(fixture.loops(), "leak-" + index);
         try {
             socket.setAutoConnect(false);
             SocketProbe probe = probe(socket);

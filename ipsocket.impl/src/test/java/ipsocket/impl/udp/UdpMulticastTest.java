@@ -1,5 +1,13 @@
 package ipsocket.impl.udp;
 
+import static ipsocket.impl.testing.Await.QUIET;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.Loopback.V4;
+import static ipsocket.impl.testing.Loopback.assumeIpv6InterfaceLocalMulticast;
+import static ipsocket.impl.testing.Loopback.assumeMulticastLoopback;
+import static ipsocket.impl.testing.Loopback.ip;
+import static ipsocket.impl.testing.SocketFixture.bindNow;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static java.net.StandardSocketOptions.IP_MULTICAST_TTL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,12 +20,14 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.UdpPeer;
 
@@ -32,11 +42,14 @@ import ipsocket.impl.testing.UdpPeer;
  * an IPv4 group sent there; for IPv4 the option is checked on the OS socket (UdpOptionsTest).
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpMulticastTest extends UdpTestBase {
+class UdpMulticastTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     /** A member (autoConnect off) of groups on an interface with TTL 1, bound to the wildcard. */
     private UdpSocketImpl member(String interfaceName, boolean loopback, String... groups) {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         socket.setMulticastInterface(interfaceName);
         socket.setMulticastTtl(1);
         socket.setMulticastLoopback(loopback);
@@ -46,7 +59,7 @@ class UdpMulticastTest extends UdpTestBase {
 
     /** A bound sender of multicast on an interface with TTL 1. */
     private UdpSocketImpl sender(String interfaceName, NetworkProtocol protocol, boolean loopback) {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setProtocol(protocol);
         socket.setMulticastInterface(interfaceName);
@@ -90,7 +103,7 @@ class UdpMulticastTest extends UdpTestBase {
     void settingGroupsBindsByItselfAndJoins() {
         assumeMulticastLoopback();
         String group = "239.255.77.2";
-        UdpSocketImpl member = newAutoSocket();
+        UdpSocketImpl member = fixture.autoUdpSocket();
         SocketProbe probe = probe(member);
         member.setMulticastInterface("lo");
         member.setMulticastTtl(1);
@@ -233,9 +246,9 @@ class UdpMulticastTest extends UdpTestBase {
         assertTrue(sender.writeDatagram(UdpDatagram.builder().destination(group, member.getLocalPort())
                 .hopLimit(2).payload("hop limit 2").build()));
         probe.await(() -> member.getPendingDatagramCount() == 1, WAIT, "the datagram");
-        assertEquals(1, osOption(sender, IP_MULTICAST_TTL), "the socket's TTL is restored");
+        assertEquals(1, sender.osOption(IP_MULTICAST_TTL), "the socket's TTL is restored");
 
-        UdpPeer peer = peer(V4);
+        UdpPeer peer = fixture.udpPeer(V4);
         assertFalse(sender.writeDatagram(UdpDatagram.builder().destination(V4, peer.port()).hopLimit(2)
                 .payload("unicast").build()));
         senderProbe.awaitError(SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, WAIT);

@@ -1,5 +1,10 @@
 package ipsocket.impl.udp;
 
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.Loopback.V4;
+import static ipsocket.impl.testing.Loopback.assumeMulticastLoopback;
+import static ipsocket.impl.testing.SocketFixture.bindTo;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static java.net.StandardSocketOptions.IP_MULTICAST_IF;
 import static java.net.StandardSocketOptions.IP_MULTICAST_LOOP;
 import static java.net.StandardSocketOptions.IP_MULTICAST_TTL;
@@ -11,15 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 
 /**
@@ -27,11 +37,14 @@ import ipsocket.impl.testing.SocketProbe;
  * and changed live, and that setters reject values outside their range.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpOptionsTest extends UdpTestBase {
+class UdpOptionsTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void defaultsAreOnTheOsSocket() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         assertEquals(0, socket.getTypeOfService());
         assertEquals(0, socket.getReceiveBufferSize());
@@ -43,17 +56,17 @@ class UdpOptionsTest extends UdpTestBase {
         assertEquals(List.of(), socket.getMulticastGroups());
         bindTo(socket, probe, V4);
 
-        assertEquals(0, osOption(socket, IP_TOS));
-        assertEquals(false, osOption(socket, SO_BROADCAST));
+        assertEquals(0, socket.osOption(IP_TOS));
+        assertEquals(false, socket.osOption(SO_BROADCAST));
         // Linux turns IP_MULTICAST_LOOP on by default: false here proves the property was applied
-        assertEquals(false, osOption(socket, IP_MULTICAST_LOOP));
+        assertEquals(false, socket.osOption(IP_MULTICAST_LOOP));
         assertEquals(List.of(), probe.errors(), probe::describe);
     }
 
     @Test
     void optionsSetBeforeBindingAreOnTheOsSocket() {
         NetworkInterface lo = assumeMulticastLoopback();
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setTypeOfService(0x10);
         socket.setReceiveBufferSize(48 * 1024);
@@ -64,19 +77,19 @@ class UdpOptionsTest extends UdpTestBase {
         socket.setMulticastInterface("lo");
         bindTo(socket, probe, V4);
 
-        assertEquals(0x10, osOption(socket, IP_TOS));
-        assertEquals(referenceOption(SO_RCVBUF, 48 * 1024), osOption(socket, SO_RCVBUF));
-        assertEquals(referenceOption(SO_SNDBUF, 40 * 1024), osOption(socket, SO_SNDBUF));
-        assertEquals(true, osOption(socket, SO_BROADCAST));
-        assertEquals(7, osOption(socket, IP_MULTICAST_TTL));
-        assertEquals(true, osOption(socket, IP_MULTICAST_LOOP));
-        assertEquals(lo, osOption(socket, IP_MULTICAST_IF));
+        assertEquals(0x10, socket.osOption(IP_TOS));
+        assertEquals(referenceOption(SO_RCVBUF, 48 * 1024), socket.osOption(SO_RCVBUF));
+        assertEquals(referenceOption(SO_SNDBUF, 40 * 1024), socket.osOption(SO_SNDBUF));
+        assertEquals(true, socket.osOption(SO_BROADCAST));
+        assertEquals(7, socket.osOption(IP_MULTICAST_TTL));
+        assertEquals(true, socket.osOption(IP_MULTICAST_LOOP));
+        assertEquals(lo, socket.osOption(IP_MULTICAST_IF));
         assertEquals(List.of(), probe.errors(), probe::describe);
     }
 
     @Test
     void optionsChangedOnABoundSocketReachTheOsSocket() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
 
@@ -102,7 +115,7 @@ class UdpOptionsTest extends UdpTestBase {
     @Test
     void theMulticastInterfaceChangedLiveReachesTheOsSocket() {
         NetworkInterface lo = assumeMulticastLoopback();
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
 
@@ -113,7 +126,7 @@ class UdpOptionsTest extends UdpTestBase {
 
     @Test
     void anUnknownMulticastInterfaceIsReported() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setMulticastInterface("nosuchif0");
         bindTo(socket, probe, V4);
@@ -123,7 +136,7 @@ class UdpOptionsTest extends UdpTestBase {
 
     @Test
     void optionsSurviveRebindingAndApplyToTheNewOsSocket() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setTypeOfService(0x04);
         bindTo(socket, probe, V4);
@@ -132,13 +145,13 @@ class UdpOptionsTest extends UdpTestBase {
         socket.setMulticastTtl(9);
         socket.bind();
         probe.awaitStateCount(ipsocket.api.SocketState.BOUND, 2, WAIT);
-        assertEquals(0x04, osOption(socket, IP_TOS));
-        assertEquals(9, osOption(socket, IP_MULTICAST_TTL));
+        assertEquals(0x04, socket.osOption(IP_TOS));
+        assertEquals(9, socket.osOption(IP_MULTICAST_TTL));
     }
 
     @Test
     void settersRejectValuesOutOfRangeAndChangeNothing() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         assertThrows(IllegalArgumentException.class, () -> socket.setTypeOfService(256));
         assertThrows(IllegalArgumentException.class, () -> socket.setTypeOfService(-1));
         assertThrows(IllegalArgumentException.class, () -> socket.setMulticastTtl(256));
@@ -160,7 +173,25 @@ class UdpOptionsTest extends UdpTestBase {
 
     private static <T> void awaitOption(UdpSocketImpl socket, SocketProbe probe, SocketOption<T> option,
             T expected) {
-        probe.await(() -> Objects.equals(expected, osOption(socket, option)), WAIT,
+        probe.await(() -> Objects.equals(expected, socket.osOption(option)), WAIT,
                 option.name() + " = " + expected + " on the OS socket");
+    }
+
+    /**
+     * Returns what the operating system reports for an option after a plain channel of the
+     * same family set it: the kernel rounds buffer sizes (Linux doubles them).
+     *
+     * @param <T> the option's type
+     * @param option the option
+     * @param value the value set
+     * @return the value read back
+     */
+    private static <T> T referenceOption(SocketOption<T> option, T value) {
+        try (DatagramChannel reference = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            reference.setOption(option, value);
+            return reference.getOption(option);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot set " + option.name() + " on a plain channel", e);
+        }
     }
 }

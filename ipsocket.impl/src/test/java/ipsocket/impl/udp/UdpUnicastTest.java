@@ -1,5 +1,13 @@
 package ipsocket.impl.udp;
 
+import static ipsocket.impl.testing.Await.QUIET;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.Loopback.V4;
+import static ipsocket.impl.testing.Loopback.V6;
+import static ipsocket.impl.testing.Loopback.assumeIpv6Loopback;
+import static ipsocket.impl.testing.Loopback.ip;
+import static ipsocket.impl.testing.SocketFixture.bindTo;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,12 +20,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.UdpPeer;
@@ -29,7 +39,10 @@ import ipsocket.impl.testing.UdpPeer;
  * errors, and reading works datagram by datagram.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpUnicastTest extends UdpTestBase {
+class UdpUnicastTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void unicastBothWaysOverIpv4CarriesSenderAndDestination() {
@@ -43,8 +56,8 @@ class UdpUnicastTest extends UdpTestBase {
     }
 
     private void unicastBothWays(String loopback) {
-        UdpPeer peer = peer(loopback);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(loopback);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, loopback);
         int localPort = socket.getLocalPort();
@@ -76,8 +89,8 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void aSocketBoundToTheWildcardSendsFromItsPort() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, "");
         assertTrue(socket.writeDatagram(UdpDatagram.to(V4, peer.port(), new byte[] {42})));
@@ -105,8 +118,8 @@ class UdpUnicastTest extends UdpTestBase {
     }
 
     private void sizeRoundTrip(String loopback, int size) {
-        UdpPeer peer = peer(loopback);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(loopback);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, loopback);
         byte[] outgoing = TestData.randomBytes(size, size);
@@ -128,8 +141,8 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void aDatagramOverTheIpv4MaximumIsRefusedWithDatagramTooLarge() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
 
@@ -144,8 +157,8 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void aDatagramOverTheIpv4MaximumToTheConnectedPeerIsRefused() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, peer.port());
         probe.awaitConnected(WAIT);
@@ -159,8 +172,8 @@ class UdpUnicastTest extends UdpTestBase {
     @Test
     void aDatagramOverTheIpv6MaximumIsRefusedWithDatagramTooLarge() {
         assumeIpv6Loopback();
-        UdpPeer peer = peer(V6);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V6);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V6);
 
@@ -174,7 +187,7 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void aDatagramWithoutDestinationOnAnUnconnectedSocketIsADatagramWriteError() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
 
@@ -186,7 +199,7 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void writeWithoutVirtualConnectionIsAnOperationError() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
 
@@ -199,8 +212,8 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void readingIsDatagramWise() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
         int port = socket.getLocalPort();
@@ -229,8 +242,8 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void everyDatagramBecomesTheCurrentDatagramAndIsSignalledOnce() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         List<String> mismatches = new java.util.concurrent.CopyOnWriteArrayList<>();
         socket.addListener(new ipsocket.api.SocketListener() {
@@ -276,8 +289,8 @@ class UdpUnicastTest extends UdpTestBase {
     @Test
     void broadcastNeedsTheBroadcastOption() {
         // 127.255.255.255 is lo's broadcast address: a broadcast that never leaves the host
-        UdpPeer receiver = closeAfterTest(UdpPeer.bind("0.0.0.0"));
-        UdpSocketImpl socket = newSocket();
+        UdpPeer receiver = fixture.closeAfterTest(UdpPeer.bind("0.0.0.0"));
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
 
@@ -294,10 +307,10 @@ class UdpUnicastTest extends UdpTestBase {
 
     @Test
     void aBroadcastIsReceivedByABoundSocket() {
-        UdpSocketImpl receiver = newSocket();
+        UdpSocketImpl receiver = fixture.udpSocket();
         SocketProbe receiverProbe = probe(receiver);
         bindTo(receiver, receiverProbe, "");
-        UdpSocketImpl sender = newSocket();
+        UdpSocketImpl sender = fixture.udpSocket();
         SocketProbe senderProbe = probe(sender);
         sender.setBroadcast(true);
         bindTo(sender, senderProbe, V4);

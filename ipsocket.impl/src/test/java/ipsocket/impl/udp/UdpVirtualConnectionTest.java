@@ -1,5 +1,13 @@
 package ipsocket.impl.udp;
 
+import static ipsocket.impl.testing.Await.QUIET;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.Loopback.V4;
+import static ipsocket.impl.testing.Loopback.V6;
+import static ipsocket.impl.testing.Loopback.assumeIpv6Loopback;
+import static ipsocket.impl.testing.Loopback.ip;
+import static ipsocket.impl.testing.SocketFixture.bindTo;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,12 +20,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.UdpPeer;
 
@@ -27,12 +37,15 @@ import ipsocket.impl.testing.UdpPeer;
  * port unreachable reported as ConnectionRefusedError; disconnectFromHost ends it.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class UdpVirtualConnectionTest extends UdpTestBase {
+class UdpVirtualConnectionTest {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     void connectToHostGoesThroughLookupAndConnectingToConnected() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
 
         socket.connectToHost(V4, peer.port());
@@ -54,8 +67,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void aBoundSocketConnectsFromItsPort() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
         int port = socket.getLocalPort();
@@ -71,8 +84,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void writeAndReadWorkOnPayloadsOfThePeer() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, peer.port());
         probe.awaitConnected(WAIT);
@@ -102,9 +115,9 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void datagramsFromOtherSendersAreFilteredOut() {
-        UdpPeer peer = peer(V4);
-        UdpPeer stranger = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpPeer stranger = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, peer.port());
         probe.awaitConnected(WAIT);
@@ -123,9 +136,9 @@ class UdpVirtualConnectionTest extends UdpTestBase {
     @Test
     void readAfterConnectingReturnsOnlyPayloadsOfThePeer() {
         // API: after connectToHost(), read() and readAll() work on payloads from that peer only
-        UdpPeer peer = peer(V4);
-        UdpPeer stranger = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpPeer stranger = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         bindTo(socket, probe, V4);
         stranger.send("queued before connecting", V4, socket.getLocalPort());
@@ -143,8 +156,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
     @Test
     void connectToHostOverIpv6() {
         assumeIpv6Loopback();
-        UdpPeer peer = peer(V6);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V6);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V6, peer.port());
         probe.awaitConnected(WAIT);
@@ -164,8 +177,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void aHostNameIsLookedUp() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.setProtocol(NetworkProtocol.IPV4_PROTOCOL);
         socket.connectToHost("localhost", peer.port());
@@ -179,8 +192,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void hostnameAndPortMakeTheVirtualConnectionByThemselves() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newAutoSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.autoUdpSocket();
         SocketProbe probe = probe(socket);
         socket.setHostname(V4);
         socket.setPort(peer.port());
@@ -192,9 +205,9 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void aNewPortMakesTheVirtualConnectionToTheNewPeer() {
-        UdpPeer first = peer(V4);
-        UdpPeer second = peer(V4);
-        UdpSocketImpl socket = newAutoSocket();
+        UdpPeer first = fixture.udpPeer(V4);
+        UdpPeer second = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.autoUdpSocket();
         SocketProbe probe = probe(socket);
         socket.setLocalAddress(V4);
         socket.setHostname(V4);
@@ -222,7 +235,7 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void anEmptyHostOrABadPortIsReported() {
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost("", 1234);
         probe.awaitError(SocketError.EMPTY_HOST_NAME_ERROR, WAIT);
@@ -234,8 +247,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void connectingAgainWhileConnectedIsAnOperationError() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, peer.port());
         probe.awaitConnected(WAIT);
@@ -249,7 +262,7 @@ class UdpVirtualConnectionTest extends UdpTestBase {
     @Test
     void icmpPortUnreachableIsConnectionRefused() {
         int closed = UdpPeer.closedPort(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, closed);
         probe.awaitConnected(WAIT);
@@ -270,8 +283,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void disconnectFromHostEndsTheVirtualConnection() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, peer.port());
         probe.awaitConnected(WAIT);
@@ -292,8 +305,8 @@ class UdpVirtualConnectionTest extends UdpTestBase {
 
     @Test
     void theVirtualConnectionCanBeMadeAgainAfterDisconnecting() {
-        UdpPeer peer = peer(V4);
-        UdpSocketImpl socket = newSocket();
+        UdpPeer peer = fixture.udpPeer(V4);
+        UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
         socket.connectToHost(V4, peer.port());
         probe.awaitConnected(WAIT);

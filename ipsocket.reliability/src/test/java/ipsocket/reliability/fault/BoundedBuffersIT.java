@@ -1,6 +1,7 @@
 package ipsocket.reliability.fault;
 
-import ipsocket.impl.testing.SocketProbe;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,18 +21,25 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
+import ipsocket.impl.testing.SocketProbe;
 
 /**
  * A peer that never reads, and a peer that floods without newlines, on loopback: the write and
  * read buffers keep their bounds, the heap stays flat, and no byte is lost.
  */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class BoundedBuffersIT extends FaultTestBase {
+class BoundedBuffersIT {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final long HEAP_GROWTH_BOUND = 32L * Figures.MIB;
 
@@ -44,9 +52,9 @@ class BoundedBuffersIT extends FaultTestBase {
     @Test
     void aPeerThatNeverReadsKeepsTheWriteBufferBoundedAndTheHeapFlat() throws Exception {
         int limit = 256 * 1024;
-        ServerSocket server = listenOnLoopback();
+        ServerSocket server = fixture.listen(50);
         AtomicReference<Socket> peer = new AtomicReference<>();
-        startThread("slow-reader", () -> {
+        fixture.startThread("slow-reader", () -> {
             server.close();
             Socket s = peer.get();
             if (s != null) {
@@ -60,7 +68,7 @@ class BoundedBuffersIT extends FaultTestBase {
             }
         });
 
-        TcpSocketImpl socket = newSocket("slowreader", false);
+        TcpSocketImpl socket = fixture.tcpSocket("slowreader", false);
         socket.setWriteBufferLimit(limit);
         SocketProbe probe = probe(socket);
         AtomicLong maxPendingInCallbacks = new AtomicLong();
@@ -72,7 +80,7 @@ class BoundedBuffersIT extends FaultTestBase {
         });
         socket.connectToHost("127.0.0.1", server.getLocalPort());
         probe.awaitConnected(WAIT);
-        Waits.until(() -> peer.get() != null, WAIT, () -> "the peer to accept");
+        Await.until(() -> peer.get() != null, WAIT, () -> "the peer to accept");
 
         byte[] pattern = Figures.randomBytes(Figures.MIB, 8);
         MessageDigest acceptedDigest = Figures.sha256();
@@ -105,10 +113,10 @@ class BoundedBuffersIT extends FaultTestBase {
                 } else if (now - stallSince > TimeUnit.SECONDS.toNanos(3)) {
                     break;
                 }
-                Waits.parkBriefly(TimeUnit.MICROSECONDS.toNanos(200));
+                Await.parkBriefly(TimeUnit.MICROSECONDS.toNanos(200));
             }
         }
-        long writePhaseMillis = Waits.millisBetween(start, System.nanoTime());
+        long writePhaseMillis = Await.millisBetween(start, System.nanoTime());
         long pendingAtEnd = socket.getBytesToWrite();
         long heapAfter = Figures.usedHeapAfterGc();
 
@@ -163,11 +171,11 @@ class BoundedBuffersIT extends FaultTestBase {
         for (int i = 0; i < block.length; i++) {
             block[i] = (byte) ('a' + (i * 7 + i / 26) % 26); // ASCII letters, no '\n' or '\r'
         }
-        ServerSocket server = listenOnLoopback();
+        ServerSocket server = fixture.listen(50);
         AtomicReference<Socket> peer = new AtomicReference<>();
         AtomicReference<String> sentSha = new AtomicReference<>();
         AtomicReference<Throwable> peerFailure = new AtomicReference<>();
-        startThread("flooder", () -> {
+        fixture.startThread("flooder", () -> {
             server.close();
             Socket s = peer.get();
             if (s != null) {
@@ -190,7 +198,7 @@ class BoundedBuffersIT extends FaultTestBase {
             }
         });
 
-        TcpSocketImpl socket = newSocket("flood", false);
+        TcpSocketImpl socket = fixture.tcpSocket("flood", false);
         socket.setReadBufferLimit(readLimit);
         socket.setMaxLineLength(maxLine);
         SocketProbe probe = probe(socket);
@@ -240,9 +248,9 @@ class BoundedBuffersIT extends FaultTestBase {
             total += line.length;
             pieces++;
         }
-        long readMillis = Waits.millisBetween(start, System.nanoTime());
+        long readMillis = Await.millisBetween(start, System.nanoTime());
         long heapAfter = Figures.usedHeapAfterGc();
-        Waits.until(() -> sentSha.get() != null || peerFailure.get() != null, WAIT, () -> "the flooder to finish");
+        Await.until(() -> sentSha.get() != null || peerFailure.get() != null, WAIT, () -> "the flooder to finish");
 
         assertEquals(null, peerFailure.get());
         assertEquals(floodSize, total);

@@ -1,6 +1,8 @@
 package ipsocket.reliability.fault;
 
-import ipsocket.impl.testing.SocketProbe;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.closeQuietly;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,11 +25,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketListener;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
+import ipsocket.impl.testing.SocketProbe;
 
 /**
  * Fault 10: 10 MiB each way, verified with SHA-256, while the connection is closed gracefully
@@ -45,7 +51,10 @@ import ipsocket.impl.tcp.TcpSocketImpl;
  * peer sent with what the application read.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ChurnIntegrityIT extends FaultTestBase {
+class ChurnIntegrityIT {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final int TOTAL = 10 * Figures.MIB;
     private static final int SHARE = 256 * 1024;
@@ -86,10 +95,10 @@ class ChurnIntegrityIT extends FaultTestBase {
      */
     @Test
     void disconnectFromHostWithUnreadInputDeliversEverythingAccepted() throws Exception {
-        ServerSocket server = listenOnLoopback();
+        ServerSocket server = fixture.listen(50);
         server.setReceiveBufferSize(4096); // the peer's window closes after a few KiB
         List<Socket> peerSockets = new CopyOnWriteArrayList<>();
-        startThread("chatty-peer", () -> {
+        fixture.startThread("chatty-peer", () -> {
             server.close();
             closeQuietly(peerSockets);
         }, () -> {
@@ -106,20 +115,20 @@ class ChurnIntegrityIT extends FaultTestBase {
             }
         });
 
-        TcpSocketImpl socket = newSocket("unread", false);
+        TcpSocketImpl socket = fixture.tcpSocket("unread", false);
         socket.setMaxLineLength(512);
         socket.setReadBufferLimit(1024);
         socket.setSendBufferSize(512 * 1024);
         SocketProbe probe = probe(socket);
         socket.connectToHost("127.0.0.1", server.getLocalPort());
         probe.awaitConnected(WAIT);
-        Waits.until(() -> !peerSockets.isEmpty() && socket.getBytesAvailable() == 1024, WAIT,
+        Await.until(() -> !peerSockets.isEmpty() && socket.getBytesAvailable() == 1024, WAIT,
                 () -> "the peer's chatter to fill the read buffer");
 
         byte[] data = Figures.randomBytes(256 * 1024, 31);
         long accepted = socket.write(data);
         assertEquals(data.length, accepted);
-        Waits.until(() -> socket.getBytesToWrite() == 0, WAIT, () -> "the write buffer to drain into the kernel");
+        Await.until(() -> socket.getBytesToWrite() == 0, WAIT, () -> "the write buffer to drain into the kernel");
         socket.disconnectFromHost();
         probe.awaitDisconnected(WAIT);
 
@@ -147,11 +156,11 @@ class ChurnIntegrityIT extends FaultTestBase {
     }
 
     private void runChurn(boolean closeWhilePeerSends, String fault) throws Exception {
-        ServerSocket server = listenOnLoopback();
+        ServerSocket server = fixture.listen(50);
         Peer peer = new Peer(server);
-        startThread("churn-peer", server::close, peer::run);
+        fixture.startThread("churn-peer", server::close, peer::run);
 
-        TcpSocketImpl socket = newSocket("churn", true);
+        TcpSocketImpl socket = fixture.tcpSocket("churn", true);
         socket.setReconnectMinInterval(20);
         socket.setReconnectMaxInterval(200);
         SocketProbe probe = probe(socket);
@@ -160,16 +169,16 @@ class ChurnIntegrityIT extends FaultTestBase {
 
         long start = System.nanoTime();
         socket.connectToHost("127.0.0.1", server.getLocalPort());
-        Waits.until(() -> client.finished.getCount() == 0 || !violations.isEmpty(), Duration.ofSeconds(90),
+        Await.until(() -> client.finished.getCount() == 0 || !violations.isEmpty(), Duration.ofSeconds(90),
                 () -> "not finished in 90 s: client c2p " + client.c2pPos + ", p2c " + client.p2cPos + "\n"
                         + probe.describe());
-        long millis = Waits.millisBetween(start, System.nanoTime());
+        long millis = Await.millisBetween(start, System.nanoTime());
         if (violations.isEmpty()) {
-            Waits.until(() -> peer.connections.size() == client.connections.size(), WAIT,
+            Await.until(() -> peer.connections.size() == client.connections.size(), WAIT,
                     () -> "the peer to finish its last connection: " + peer.connections.size() + " vs "
                             + client.connections.size());
         } else {
-            Waits.within(() -> peer.connections.size() >= client.connections.size(), Duration.ofSeconds(2));
+            Await.within(() -> peer.connections.size() >= client.connections.size(), Duration.ofSeconds(2));
         }
 
         int connections = Math.min(client.connections.size(), peer.connections.size());

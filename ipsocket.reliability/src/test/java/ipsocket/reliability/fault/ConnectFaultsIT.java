@@ -1,9 +1,10 @@
 package ipsocket.reliability.fault;
 
-import ipsocket.impl.testing.SocketProbe;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
 import static ipsocket.api.SocketState.HOST_LOOKUP;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,17 +17,24 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
+import ipsocket.impl.testing.SocketProbe;
 
 /**
  * Faults while connecting, on this machine only: a loopback port nothing listens on, and a
  * host name in the reserved {@code .invalid} domain (RFC 6761), which never resolves.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ConnectFaultsIT extends FaultTestBase {
+class ConnectFaultsIT {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final int MIN_INTERVAL = 100;
     private static final int MAX_INTERVAL = 800;
@@ -40,7 +48,7 @@ class ConnectFaultsIT extends FaultTestBase {
     @Test
     void refusedConnectionsAreReportedAndRetriedWithinTheBackoff() throws IOException {
         int port = closedLoopbackPort();
-        TcpSocketImpl socket = newSocket("refused", true);
+        TcpSocketImpl socket = fixture.tcpSocket("refused", true);
         SocketProbe probe = probe(socket);
         socket.setReconnectMinInterval(MIN_INTERVAL);
         socket.setReconnectMaxInterval(MAX_INTERVAL);
@@ -57,13 +65,13 @@ class ConnectFaultsIT extends FaultTestBase {
         assertTrue(errors.stream().allMatch(e -> e == SocketError.CONNECTION_REFUSED_ERROR), probe::describe);
         assertEquals(SocketError.CONNECTION_REFUSED_ERROR, socket.getError());
         assertTrue(socket.getErrorString().contains(String.valueOf(port)), socket.getErrorString());
-        long windowMillis = Waits.millisBetween(start, end);
+        long windowMillis = Await.millisBetween(start, end);
         long bound = windowMillis / MIN_INTERVAL + 2;
         assertTrue(attempts.size() <= bound, "attempts " + attempts.size() + " > " + bound + "\n" + probe.describe());
         assertTrue(attempts.size() >= 3, "autoConnect kept trying: " + probe.describe());
         long minGap = Long.MAX_VALUE;
         for (int i = 1; i < attempts.size(); i++) {
-            minGap = Math.min(minGap, Waits.millisBetween(attempts.get(i - 1), attempts.get(i)));
+            minGap = Math.min(minGap, Await.millisBetween(attempts.get(i - 1), attempts.get(i)));
         }
         // The timer fires no earlier than its delay; allow the clock's granularity.
         assertTrue(minGap >= MIN_INTERVAL - 5, "two attempts " + minGap + " ms apart\n" + probe.describe());
@@ -78,7 +86,7 @@ class ConnectFaultsIT extends FaultTestBase {
                 "a reconnect attempt after abort()");
 
         Figures.record("1 connection refused", "first error after connectToHost",
-                Waits.millisBetween(start, firstError) + " ms, " + errors.get(0).seedName() + "(" + errors.get(0).value() + ")");
+                Await.millisBetween(start, firstError) + " ms, " + errors.get(0).seedName() + "(" + errors.get(0).value() + ")");
         Figures.record("1 connection refused", "attempts in window",
                 attempts.size() + " in " + windowMillis + " ms (bound " + bound + ", backoff " + MIN_INTERVAL + ".."
                         + MAX_INTERVAL + " ms); closest two " + minGap + " ms apart; errors " + errors.size()
@@ -92,7 +100,7 @@ class ConnectFaultsIT extends FaultTestBase {
      */
     @Test
     void anUnresolvableHostIsHostNotFound() {
-        TcpSocketImpl socket = newSocket("dns", false);
+        TcpSocketImpl socket = fixture.tcpSocket("dns", false);
         SocketProbe probe = probe(socket);
         socket.setConnectTimeout(20_000);
 
@@ -110,7 +118,7 @@ class ConnectFaultsIT extends FaultTestBase {
         assertEquals(0, probe.connectedCount());
 
         Figures.record("2 DNS failure", "lookup failed after",
-                Waits.millisBetween(start, detected) + " ms, HostNotFoundError(12), states "
+                Await.millisBetween(start, detected) + " ms, HostNotFoundError(12), states "
                         + probe.states());
         Figures.record("2 DNS failure", "errorString", socket.getErrorString());
     }

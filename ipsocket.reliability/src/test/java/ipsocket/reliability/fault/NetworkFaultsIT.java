@@ -1,10 +1,11 @@
 package ipsocket.reliability.fault;
 
-import ipsocket.impl.testing.SocketProbe;
 import static ipsocket.api.SocketState.CONNECTED;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
 import static ipsocket.api.SocketState.HOST_LOOKUP;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,9 +23,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
+import ipsocket.impl.testing.SocketProbe;
 
 /**
  * Faults of the network itself, made in a network namespace this class creates (see
@@ -34,7 +39,10 @@ import ipsocket.impl.tcp.TcpSocketImpl;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NetworkFaultsIT extends FaultTestBase {
+class NetworkFaultsIT {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final int TIMEOUT_PORT = 7001;
     private static final int KEEPALIVE_PORT = 7002;
@@ -77,7 +85,7 @@ class NetworkFaultsIT extends FaultTestBase {
     @Order(1)
     void droppedSynsTimeOutAfterTheConnectTimeout() {
         String how = ns.dropSyns(TIMEOUT_PORT);
-        TcpSocketImpl socket = newSocket("timeout", false);
+        TcpSocketImpl socket = fixture.tcpSocket("timeout", false);
         int timeout = 1500;
         socket.setConnectTimeout(timeout);
         SocketProbe probe = probe(socket);
@@ -87,7 +95,7 @@ class NetworkFaultsIT extends FaultTestBase {
         probe.awaitError(SocketError.SOCKET_TIMEOUT_ERROR, Duration.ofMillis(timeout + 5000));
         long detected = probe.events(SocketProbe.Kind.ERROR).get(0).nanos();
         probe.awaitState(DISCONNECTED, WAIT);
-        long elapsed = Waits.millisBetween(start, detected);
+        long elapsed = Await.millisBetween(start, detected);
 
         assertEquals(List.of(SocketError.SOCKET_TIMEOUT_ERROR), probe.errors(), probe::describe);
         assertEquals(List.of(HOST_LOOKUP, CONNECTING, DISCONNECTED), probe.states(), probe::describe);
@@ -116,7 +124,7 @@ class NetworkFaultsIT extends FaultTestBase {
     @Test
     @Order(2)
     void aVanishedPeerIsDetectedByTunedKeepalive() {
-        TcpSocketImpl socket = newSocket("halfopen", false);
+        TcpSocketImpl socket = fixture.tcpSocket("halfopen", false);
         socket.setKeepAlive(true);
         socket.setKeepAliveIdle(1);
         socket.setKeepAliveInterval(1);
@@ -135,8 +143,8 @@ class NetworkFaultsIT extends FaultTestBase {
 
         assertEquals(List.of(SocketError.NETWORK_ERROR), probe.errors(), probe::describe);
         assertEquals(List.of(HOST_LOOKUP, CONNECTING, CONNECTED, DISCONNECTED), probe.states(), probe::describe);
-        long sinceVanished = Waits.millisBetween(vanishedAt, detected);
-        long sinceLastTraffic = Waits.millisBetween(connectedAt, detected);
+        long sinceVanished = Await.millisBetween(vanishedAt, detected);
+        long sinceLastTraffic = Await.millisBetween(connectedAt, detected);
         assertTrue(sinceVanished <= 15_000, "detected after " + sinceVanished + " ms");
         assertTrue(sinceLastTraffic >= 3_000, "detected after only " + sinceLastTraffic + " ms: before the probes ran out");
 
@@ -160,7 +168,7 @@ class NetworkFaultsIT extends FaultTestBase {
     void linkDownAndUpReconnectsWithoutAStorm() {
         int min = 250;
         int max = 2000;
-        TcpSocketImpl socket = newSocket("linkdown", true);
+        TcpSocketImpl socket = fixture.tcpSocket("linkdown", true);
         socket.setReconnectMinInterval(min);
         socket.setReconnectMaxInterval(max);
         socket.setConnectTimeout(2000);
@@ -192,7 +200,7 @@ class NetworkFaultsIT extends FaultTestBase {
         probe.assertNotWithin(() -> probe.stateCount(HOST_LOOKUP) > lookupsAtReconnect || probe.connectedCount() > 2,
                 Duration.ofSeconds(2), "another attempt after reconnecting (storm)");
 
-        long downMillis = Waits.millisBetween(lostAt, upAt);
+        long downMillis = Await.millisBetween(lostAt, upAt);
         long bound = downMillis / min + 2;
         assertTrue(attemptsWhileDown <= bound, attemptsWhileDown + " attempts in " + downMillis + " ms > " + bound
                 + "\n" + probe.describe());
@@ -201,12 +209,12 @@ class NetworkFaultsIT extends FaultTestBase {
         assertEquals(Set.of(SocketError.NETWORK_ERROR), errorsWhileDown, probe::describe);
         assertEquals(CONNECTED, socket.getState());
         assertEquals(2, probe.connectedCount());
-        long reconnectMillis = Waits.millisBetween(upAt, reconnectedAt);
+        long reconnectMillis = Await.millisBetween(upAt, reconnectedAt);
         assertTrue(reconnectMillis <= max + 2000 + 3000, "reconnected after " + reconnectMillis + " ms");
 
         Figures.record("7 network down/up", "how", down + " ... " + up);
         Figures.record("7 network down/up", "loss detected",
-                Waits.millisBetween(downAt, lostAt) + " ms after the link went down (keepalive 1/1/2), "
+                Await.millisBetween(downAt, lostAt) + " ms after the link went down (keepalive 1/1/2), "
                         + lostWith.seedName() + "(" + lostWith.value() + "): " + probe.errorStrings().get(0));
         Figures.record("7 network down/up", "attempts while down",
                 attemptsWhileDown + " in " + downMillis + " ms (bound " + bound + ", backoff " + min + ".." + max

@@ -1,11 +1,13 @@
 package ipsocket.reliability.fault;
 
-import ipsocket.impl.testing.SocketProbe;
 import static ipsocket.api.SocketState.CLOSING;
 import static ipsocket.api.SocketState.CONNECTED;
 import static ipsocket.api.SocketState.CONNECTING;
 import static ipsocket.api.SocketState.DISCONNECTED;
 import static ipsocket.api.SocketState.HOST_LOOKUP;
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.closeQuietly;
+import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,19 +28,26 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
+import ipsocket.impl.testing.SocketProbe;
 
 /**
  * The peer ends a connection while data flows, on loopback: with a reset (SO_LINGER 0) and
  * with a half-close (shutdownOutput).
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PeerCloseFaultsIT extends FaultTestBase {
+class PeerCloseFaultsIT {
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     private static final int CHUNK = 16 * 1024;
 
@@ -49,12 +58,12 @@ class PeerCloseFaultsIT extends FaultTestBase {
      */
     @Test
     void aResetMidStreamIsRemoteHostClosedAndTheSocketReconnects() {
-        ServerSocket server = listenOnLoopback();
+        ServerSocket server = fixture.listen(50);
         List<Socket> peerSockets = new CopyOnWriteArrayList<>();
         AtomicLong resetAt = new AtomicLong();
         AtomicLong peerReadBeforeReset = new AtomicLong();
         AtomicInteger accepted = new AtomicInteger();
-        startThread("reset-peer", () -> {
+        fixture.startThread("reset-peer", () -> {
             server.close();
             closeQuietly(peerSockets);
         }, () -> {
@@ -78,7 +87,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
             }
         });
 
-        TcpSocketImpl socket = newSocket("reset", true);
+        TcpSocketImpl socket = fixture.tcpSocket("reset", true);
         socket.setReconnectMinInterval(100);
         socket.setReconnectMaxInterval(400);
         SocketProbe probe = probe(socket);
@@ -133,11 +142,11 @@ class PeerCloseFaultsIT extends FaultTestBase {
         assertEquals(1, probe.disconnectedCount(), probe::describe);
         assertEquals(2, accepted.get());
         assertEquals(CONNECTED, socket.getState());
-        long reconnectMillis = Waits.millisBetween(disconnectedAt, reconnectedAt);
+        long reconnectMillis = Await.millisBetween(disconnectedAt, reconnectedAt);
         assertTrue(reconnectMillis >= 100 - 5, "reconnected " + reconnectMillis + " ms after the reset, before the backoff");
 
         Figures.record("4 peer reset mid-stream", "detection",
-                Waits.millisBetween(resetAt.get(), detectedAt) + " ms from the peer's RST to RemoteHostClosedError(11)"
+                Await.millisBetween(resetAt.get(), detectedAt) + " ms from the peer's RST to RemoteHostClosedError(11)"
                         + " (peer had read " + peerReadBeforeReset.get() + " B, socket had accepted "
                         + acceptedForSending.get() + " B and received " + received.get() + " B)");
         Figures.record("4 peer reset mid-stream", "send accounting on the reset connection",
@@ -156,10 +165,10 @@ class PeerCloseFaultsIT extends FaultTestBase {
      */
     @Test
     void aHalfCloseStillDeliversEverythingAccepted() throws Exception {
-        ServerSocket server = listenOnLoopback();
+        ServerSocket server = fixture.listen(50);
         server.setReceiveBufferSize(64 * 1024); // little in flight: most stays in the socket's buffer
         AtomicReference<Socket> peer = new AtomicReference<>();
-        startThread("halfclose-peer", () -> {
+        fixture.startThread("halfclose-peer", () -> {
             server.close();
             Socket s = peer.get();
             if (s != null) {
@@ -173,7 +182,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
             }
         });
 
-        TcpSocketImpl socket = newSocket("halfclose", false);
+        TcpSocketImpl socket = fixture.tcpSocket("halfclose", false);
         socket.setWriteBufferLimit(8 * Figures.MIB);
         socket.setSendBufferSize(64 * 1024);
         SocketProbe probe = probe(socket);
@@ -188,7 +197,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
         });
         socket.connectToHost("127.0.0.1", server.getLocalPort());
         probe.awaitConnected(WAIT);
-        Waits.until(() -> peer.get() != null, WAIT, () -> "the peer to accept");
+        Await.until(() -> peer.get() != null, WAIT, () -> "the peer to accept");
 
         byte[] data = Figures.randomBytes(6 * Figures.MIB, 6);
         long accepted = socket.write(ByteBuffer.wrap(data));
@@ -241,7 +250,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
 
         Figures.record("5 peer half-close", "queued when the FIN came",
                 pendingAtFin + " B of " + accepted + " B accepted (" + pendingAtError.get()
-                        + " B at the errorOccurred callback, " + Waits.millisBetween(finAt, detectedAt) + " ms after the FIN)");
+                        + " B at the errorOccurred callback, " + Await.millisBetween(finAt, detectedAt) + " ms after the FIN)");
         Figures.record("5 peer half-close", "delivered after the FIN",
                 total + " B read by the peer = " + accepted + " B accepted; SHA-256 equal ("
                         + peerSha.substring(0, 16) + "...); states " + probe.states());
@@ -263,7 +272,7 @@ class PeerCloseFaultsIT extends FaultTestBase {
     /** Waits until a counter stops moving for 300 ms. */
     private static void stalled(java.util.function.LongSupplier counter) {
         long[] last = {counter.getAsLong(), System.nanoTime()};
-        Waits.until(() -> {
+        Await.until(() -> {
             long now = System.nanoTime();
             long value = counter.getAsLong();
             if (value != last[0]) {

@@ -1,36 +1,35 @@
 package ipsocket.reliability.input;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketState;
 import ipsocket.impl.common.AbstractIpSocket;
-import ipsocket.impl.common.AbstractIpSocket.ConfigurationProblem;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketProperties;
-import ipsocket.impl.loop.EventLoopGroup;
+import ipsocket.impl.osgi.ConfigurationProblem;
+import ipsocket.impl.osgi.ConfigurationReader;
 import ipsocket.impl.tcp.TcpSocketImpl;
-import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestServer;
+import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**
@@ -39,33 +38,25 @@ import ipsocket.reliability.kit.UncaughtExceptions;
  * non-integral numbers, empty and blank text, NUL, 1 MiB of text and 64 KiB of digits, for
  * every property of both socket kinds. Each value is either valid for its key (any text is a
  * valid hostname) or refused with an {@link IllegalArgumentException} whose message starts
- * with the key, promptly; applying them all as one configuration leaves each bad key at its
- * default and the socket still connects. The JSON entry point ({@code fromJson}) refuses
+ * with the key, promptly; reading them all as one configuration ({@link ConfigurationReader})
+ * and applying the settings leaves each bad key at its default and the socket still connects. The JSON entry point ({@code fromJson}) refuses
  * malformed and deeply nested text atomically.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConfigurationValuesIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
     /** No single value may take longer than this to accept or refuse. */
     private static final long PROMPT_MILLIS = 1000;
     private static final int MIB = 1024 * 1024;
 
+    /** Registered before the fixture, so it sees what escapes while the fixture releases the sockets. */
     @RegisterExtension
+    @Order(1)
     final UncaughtExceptions uncaught = new UncaughtExceptions();
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void release() throws Exception {
-        while (!cleanups.isEmpty()) {
-            cleanups.pop().close();
-        }
-        if (group != null) {
-            group.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    final SocketFixture fixture = new SocketFixture();
 
     /** The bad values, by a short name for messages. */
     static Map<String, Object> badValues() {
@@ -164,13 +155,11 @@ class ConfigurationValuesIT {
 
     @Test
     void aConfigurationOfBadValuesLeavesDefaultsAndTheSocketStillConnects() {
-        group = new EventLoopGroup(1);
-        TestServer server = TestServer.start(TestServer.Mode.ECHO);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         for (boolean tcp : new boolean[] {true, false}) {
-            AbstractIpSocket socket = tcp ? new TcpSocketImpl(group, "bad-config-tcp")
-                    : new UdpSocketImpl(group, "bad-config-udp");
-            cleanups.push(socket::dispose);
+            AbstractIpSocket socket = tcp ? new TcpSocketImpl(fixture.loops(), "bad-config-tcp")
+                    : new UdpSocketImpl(fixture.loops(), "bad-config-udp");
+            fixture.disposeAfterTest(socket);
             List<PropertyDef<?>> definitions = tcp ? SocketProperties.TCP : SocketProperties.UDP;
             for (Map.Entry<String, Object> bad : badValues().entrySet()) {
                 Map<String, Object> configuration = new LinkedHashMap<>();
@@ -180,13 +169,13 @@ class ConfigurationValuesIT {
                     expectedProblems += valid(definition, bad.getValue()) ? 0 : 1;
                 }
                 configuration.put(SocketProperties.AUTO_CONNECT.name(), false);
-                List<ConfigurationProblem> problems = socket.applyConfiguration(configuration);
+                List<ConfigurationProblem> problems = apply(socket, definitions, configuration);
                 assertEquals(expectedProblems - 1, problems.size(), bad.getKey() + ": problems " + names(problems));
                 Map<String, Object> now = socket.serializeProperties();
                 for (ConfigurationProblem problem : problems) {
-                    Object expected = PropertyValues.plain(problem.property().defaultValue());
-                    Object actual = now.get(problem.property().name());
-                    assertTrue(java.util.Objects.deepEquals(expected, actual), problem.property().name()
+                    Object expected = PropertyValues.plain(socket.props().definition(problem.key()).defaultValue());
+                    Object actual = now.get(problem.key());
+                    assertTrue(java.util.Objects.deepEquals(expected, actual), problem.key()
                             + " back at its default after " + bad.getKey() + ": " + actual);
                 }
             }
@@ -197,21 +186,27 @@ class ConfigurationValuesIT {
             good.put(SocketProperties.HOSTNAME.name(), "127.0.0.1");
             good.put(SocketProperties.PORT.name(), tcp ? server.port() : TestServer.freePort());
             good.put(SocketProperties.AUTO_CONNECT.name(), true);
-            assertTrue(socket.applyConfiguration(good).isEmpty());
+            assertTrue(apply(socket, definitions, good).isEmpty());
             probe.await(() -> socket.getState() == SocketState.CONNECTED, WAIT,
                     "a good configuration connects after the bad ones");
         }
     }
 
+    /** What a socket component does with a configuration: read it, apply the settings. */
+    private static List<ConfigurationProblem> apply(AbstractIpSocket socket, List<PropertyDef<?>> definitions,
+            Map<String, Object> configuration) {
+        ConfigurationReader.Reading reading = ConfigurationReader.read(definitions, configuration);
+        socket.applySettings(reading.settings());
+        return reading.problems();
+    }
+
     private static List<String> names(List<ConfigurationProblem> problems) {
-        return problems.stream().map(p -> p.property().name()).toList();
+        return problems.stream().map(ConfigurationProblem::key).toList();
     }
 
     @Test
     void malformedJsonIsRefusedAtomically() {
-        group = new EventLoopGroup(1);
-        TcpSocketImpl socket = new TcpSocketImpl(group, "json");
-        cleanups.push(socket::dispose);
+        TcpSocketImpl socket = fixture.disposeAfterTest(new TcpSocketImpl(fixture.loops(), "json"));
         socket.setAutoConnect(false);
         socket.setPort(502);
         Await.until(() -> socket.toJson().contains("\"port\":502"), WAIT, () -> "port 502 stored");
@@ -253,13 +248,11 @@ class ConfigurationValuesIT {
      */
     @Test
     void aHostileHostnameDoesNotStallOtherSocketsOfTheLoop() {
-        group = new EventLoopGroup(1);
-        TestServer server = TestServer.start(TestServer.Mode.ECHO);
-        cleanups.push(server);
-        TcpSocketImpl healthy = new TcpSocketImpl(group, "healthy");
-        TcpSocketImpl hostile = new TcpSocketImpl(group, "hostile");
-        cleanups.push(healthy::dispose);
-        cleanups.push(hostile::dispose);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl healthy = new TcpSocketImpl(fixture.loops(), "healthy");
+        TcpSocketImpl hostile = new TcpSocketImpl(fixture.loops(), "hostile");
+        fixture.disposeAfterTest(healthy);
+        fixture.disposeAfterTest(hostile);
         healthy.setAutoConnect(false);
         hostile.setAutoConnect(false);
         SocketProbe probe = new SocketProbe();

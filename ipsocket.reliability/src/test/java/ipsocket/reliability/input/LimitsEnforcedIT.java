@@ -1,5 +1,6 @@
 package ipsocket.reliability.input;
 
+import static ipsocket.impl.testing.Await.QUIET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,23 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketState;
-import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
-import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.TestServer;
 import ipsocket.impl.testing.UdpPeer;
+import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**
@@ -40,31 +39,19 @@ import ipsocket.reliability.kit.UncaughtExceptions;
 class LimitsEnforcedIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Duration QUIET = Duration.ofMillis(300);
     private static final int LIMIT = 64 * 1024;
 
+    /** Registered before the fixture, so it sees what escapes while the fixture releases the sockets. */
     @RegisterExtension
+    @Order(1)
     final UncaughtExceptions uncaught = new UncaughtExceptions();
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void release() throws Exception {
-        while (!cleanups.isEmpty()) {
-            cleanups.pop().close();
-        }
-        if (group != null) {
-            group.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    final SocketFixture fixture = new SocketFixture();
 
     private TcpSocketImpl tcpSocket() {
-        group = group == null ? new EventLoopGroup(1) : group;
-        TcpSocketImpl socket = new TcpSocketImpl(group, "limits-" + cleanups.size());
-        cleanups.push(socket::dispose);
-        socket.setAutoConnect(false);
-        return socket;
+        return fixture.tcpSocket("limits", false);
     }
 
     private static TestServer.Connection connect(TcpSocketImpl socket, SocketProbe probe, TestServer server) {
@@ -80,8 +67,7 @@ class LimitsEnforcedIT {
         socket.setReadBufferLimit(LIMIT);
         socket.setReceiveBufferSize(16 * 1024); // small kernel buffers: the peer stalls soon after
         SocketProbe probe = new SocketProbe();
-        TestServer server = TestServer.start(TestServer.ipv4Loopback(), TestServer.Mode.IDLE, 16 * 1024, 0);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(), TestServer.Mode.IDLE, 16 * 1024, 0);
         TestServer.Connection peer = connect(socket, probe, server);
         byte[] data = TestData.randomBytes(4 * TestData.MIB, 8);
         TestServer.Sender sender = peer.sendAsync(data, 64 * 1024);
@@ -109,8 +95,7 @@ class LimitsEnforcedIT {
         socket.setWriteBufferLimit(LIMIT);
         socket.setSendBufferSize(4096);
         SocketProbe probe = new SocketProbe();
-        TestServer server = TestServer.start(TestServer.ipv4Loopback(), TestServer.Mode.IDLE, 4096, 4096);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(), TestServer.Mode.IDLE, 4096, 4096);
         TestServer.Connection peer = connect(socket, probe, server);
 
         ByteArrayOutputStream accepted = new ByteArrayOutputStream();
@@ -144,8 +129,7 @@ class LimitsEnforcedIT {
         TcpSocketImpl socket = tcpSocket();
         socket.setMaxLineLength(100);
         SocketProbe probe = new SocketProbe();
-        TestServer server = TestServer.start(TestServer.Mode.IDLE);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.Mode.IDLE);
         TestServer.Connection peer = connect(socket, probe, server);
         peer.send("a".repeat(1000) + "\n" + "b".repeat(150) + "\r\n");
         StringBuilder joined = new StringBuilder();
@@ -165,9 +149,7 @@ class LimitsEnforcedIT {
 
     @Test
     void theReceiveQueueIsBoundedByDatagramsAndByBytes() {
-        group = new EventLoopGroup(1);
-        UdpSocketImpl socket = new UdpSocketImpl(group, "limits-udp");
-        cleanups.push(socket::dispose);
+        UdpSocketImpl socket = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "limits-udp"));
         socket.setAutoConnect(false);
         socket.setLocalAddress("127.0.0.1");
         socket.setReceiveQueueLimit(8);
@@ -176,8 +158,7 @@ class LimitsEnforcedIT {
         socket.addListener(probe);
         socket.bind();
         probe.awaitState(SocketState.BOUND, WAIT);
-        UdpPeer peer = UdpPeer.bind("127.0.0.1");
-        cleanups.push(peer);
+        UdpPeer peer = fixture.udpPeer("127.0.0.1");
         byte[] large = TestData.randomBytes(60_000, 10);
         for (int i = 1; i <= 6; i++) {
             peer.send(large, "127.0.0.1", socket.getLocalPort());
@@ -206,8 +187,7 @@ class LimitsEnforcedIT {
     @Test
     void outOfRangeLimitsAreRefusedNamingTheProperty() {
         TcpSocketImpl tcp = tcpSocket();
-        UdpSocketImpl udp = new UdpSocketImpl(group, "limits-setters");
-        cleanups.push(udp::dispose);
+        UdpSocketImpl udp = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "limits-setters"));
         assertRefused(() -> tcp.setReadBufferLimit(0), "readBufferLimit");
         assertRefused(() -> tcp.setReadBufferLimit(-1), "readBufferLimit");
         assertRefused(() -> tcp.setWriteBufferLimit(0), "writeBufferLimit");
@@ -238,8 +218,7 @@ class LimitsEnforcedIT {
         socket.setReadBufferLimit(100);
         socket.setMaxLineLength(1000);
         SocketProbe probe = new SocketProbe();
-        TestServer server = TestServer.start(TestServer.Mode.IDLE);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.Mode.IDLE);
         TestServer.Connection peer = connect(socket, probe, server);
         peer.send(("c".repeat(500) + "\n").getBytes(StandardCharsets.UTF_8));
         boolean lineReady = Await.within(socket::canReadLine, Duration.ofSeconds(5));

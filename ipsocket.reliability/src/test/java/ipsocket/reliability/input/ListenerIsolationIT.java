@@ -1,17 +1,15 @@
 package ipsocket.reliability.input;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,13 +20,13 @@ import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
 import ipsocket.api.UdpSocket;
-import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
-import ipsocket.impl.udp.UdpSocketImpl;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.SocketProbe.Kind;
 import ipsocket.impl.testing.TestServer;
 import ipsocket.impl.testing.UdpPeer;
+import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**
@@ -43,23 +41,14 @@ import ipsocket.reliability.kit.UncaughtExceptions;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ListenerIsolationIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
+    /** Registered before the fixture, so it sees what escapes while the fixture releases the sockets. */
     @RegisterExtension
+    @Order(1)
     final UncaughtExceptions uncaught = new UncaughtExceptions();
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void release() throws Exception {
-        while (!cleanups.isEmpty()) {
-            cleanups.pop().close();
-        }
-        if (group != null) {
-            group.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    final SocketFixture fixture = new SocketFixture();
 
     /** Counts every callback, then throws what the supplier gives. */
     static final class Thrower implements SocketListener {
@@ -132,9 +121,7 @@ class ListenerIsolationIT {
     }
 
     private TcpSocketImpl tcpSocket(String id) {
-        group = group == null ? new EventLoopGroup(1) : group;
-        TcpSocketImpl socket = new TcpSocketImpl(group, id);
-        cleanups.push(socket::dispose);
+        TcpSocketImpl socket = fixture.disposeAfterTest(new TcpSocketImpl(fixture.loops(), id));
         socket.setAutoConnect(false);
         return socket;
     }
@@ -160,8 +147,7 @@ class ListenerIsolationIT {
 
     /** Connect, echo lines, peer close, refused connect, reconnect, echo again, close. */
     private void exerciseTcp(TcpSocketImpl socket, SocketProbe probe) {
-        TestServer server = TestServer.start(TestServer.Mode.ECHO);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         socket.setKeepAlive(true);
         socket.connectToHost("127.0.0.1", server.port());
         probe.awaitConnected(WAIT);
@@ -192,9 +178,7 @@ class ListenerIsolationIT {
     @Test
     void udpSocketKeepsReceivingWhenAListenerThrowsFromEveryCallback() {
         Thrower thrower = new Thrower(() -> new IllegalArgumentException("thrown by a listener on purpose"));
-        group = new EventLoopGroup(1);
-        UdpSocketImpl socket = new UdpSocketImpl(group, "throwing-listener-udp");
-        cleanups.push(socket::dispose);
+        UdpSocketImpl socket = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "throwing-listener-udp"));
         socket.setAutoConnect(false);
         socket.setLocalAddress("127.0.0.1");
         SocketProbe probe = new SocketProbe();
@@ -202,8 +186,7 @@ class ListenerIsolationIT {
         socket.addListener(probe);
         socket.bind();
         probe.awaitState(SocketState.BOUND, WAIT);
-        UdpPeer peer = UdpPeer.bind("127.0.0.1");
-        cleanups.push(peer);
+        UdpPeer peer = fixture.udpPeer("127.0.0.1");
         for (int i = 1; i <= 3; i++) {
             peer.send("datagram " + i + "\n", "127.0.0.1", socket.getLocalPort());
             int expected = i;
@@ -241,8 +224,7 @@ class ListenerIsolationIT {
         });
         TcpSocketImpl victim = tcpSocket("error-listener");
         TcpSocketImpl bystander = tcpSocket("bystander-on-the-same-loop");
-        TestServer server = TestServer.start(TestServer.Mode.ECHO);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         SocketProbe victimProbe = new SocketProbe();
         SocketProbe bystanderProbe = new SocketProbe();
         victim.addListener(thrower);

@@ -1,5 +1,6 @@
 package ipsocket.reliability.input;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,16 +10,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,10 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
-import ipsocket.impl.loop.EventLoopGroup;
-import ipsocket.impl.udp.UdpSocketImpl;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.UdpPeer;
+import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.reliability.kit.UncaughtExceptions;
 
 /**
@@ -45,31 +44,21 @@ import ipsocket.reliability.kit.UncaughtExceptions;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomDatagramsIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int MAX_V4 = 65_507;
     private static final int MAX_V6 = 65_527;
     private static final int RANDOM_SIZES = 150;
 
+    /** Registered before the fixture, so it sees what escapes while the fixture releases the sockets. */
     @RegisterExtension
+    @Order(1)
     final UncaughtExceptions uncaught = new UncaughtExceptions();
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void release() throws Exception {
-        while (!cleanups.isEmpty()) {
-            cleanups.pop().close();
-        }
-        if (group != null) {
-            group.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    final SocketFixture fixture = new SocketFixture();
 
     private UdpSocketImpl boundSocket(String address, SocketProbe probe) {
-        group = group == null ? new EventLoopGroup(1) : group;
-        UdpSocketImpl socket = new UdpSocketImpl(group, "random-datagrams-" + address);
-        cleanups.push(socket::dispose);
+        UdpSocketImpl socket = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "random-datagrams-" + address));
         socket.setAutoConnect(false);
         socket.setLocalAddress(address);
         socket.addListener(probe);
@@ -94,8 +83,7 @@ class RandomDatagramsIT {
         Random random = new Random(seed);
         SocketProbe probe = new SocketProbe();
         UdpSocketImpl socket = boundSocket(address, probe);
-        UdpPeer peer = UdpPeer.bind(address);
-        cleanups.push(peer);
+        UdpPeer peer = fixture.udpPeer(address);
 
         List<Integer> sizes = new ArrayList<>(List.of(0, 1, 2, 3, 127, 128, 255, 256, 1023, 1024, 1400, 1472,
                 1500, 4095, 4096, 8192, 16_384, 32_767, 32_768, 65_000, max - 2, max - 1, max));
@@ -174,8 +162,7 @@ class RandomDatagramsIT {
         SocketProbe probe = new SocketProbe();
         UdpSocketImpl socket = boundSocket("127.0.0.1", probe);
         socket.setReceiveQueueLimit(4);
-        UdpPeer peer = UdpPeer.bind("127.0.0.1");
-        cleanups.push(peer);
+        UdpPeer peer = fixture.udpPeer("127.0.0.1");
         // Wait until the new limit is in force (setters apply on the loop).
         probe.await(() -> !probe.propertyChanges("receiveQueueLimit").isEmpty(), WAIT, "receiveQueueLimit 4");
 
@@ -208,8 +195,7 @@ class RandomDatagramsIT {
     void sendingTheLargestDatagramWorksAndOneByteMoreIsRefused() {
         SocketProbe probe = new SocketProbe();
         UdpSocketImpl socket = boundSocket("127.0.0.1", probe);
-        UdpPeer peer = UdpPeer.bind("127.0.0.1");
-        cleanups.push(peer);
+        UdpPeer peer = fixture.udpPeer("127.0.0.1");
         for (int size : new int[] {0, 1, MAX_V4}) {
             byte[] payload = new byte[size];
             new Random(size).nextBytes(payload);

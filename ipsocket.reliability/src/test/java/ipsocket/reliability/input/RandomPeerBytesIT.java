@@ -10,16 +10,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
-import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.TestServer;
@@ -57,21 +55,14 @@ class RandomPeerBytesIT {
     /** Small, so that the socket's read backpressure is exercised too. */
     private static final int READ_LIMIT = 16 * 1024;
 
+    /** Registered before the fixture, so it sees what escapes while the fixture releases the sockets. */
     @RegisterExtension
+    @Order(1)
     final UncaughtExceptions uncaught = new UncaughtExceptions();
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void release() throws Exception {
-        while (!cleanups.isEmpty()) {
-            cleanups.pop().close();
-        }
-        if (group != null) {
-            group.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    final SocketFixture sockets = new SocketFixture();
 
     static long seed(String test) {
         long seed = Long.getLong("ipsocket.seed", System.nanoTime());
@@ -104,7 +95,6 @@ class RandomPeerBytesIT {
         long seed = seed("inCallbacks");
         Random random = new Random(seed);
         byte[] sent = hostileBytes(random, TOTAL);
-        group = new EventLoopGroup(1);
         TcpSocketImpl socket = newSocket();
         Reader reader = new Reader(socket, sent, new Random(random.nextLong()));
         CompletableFuture<Void> failure = new CompletableFuture<>();
@@ -159,8 +149,7 @@ class RandomPeerBytesIT {
     }
 
     private TcpSocketImpl newSocket() {
-        TcpSocketImpl socket = new TcpSocketImpl(group, "random-input");
-        cleanups.push(socket::dispose);
+        TcpSocketImpl socket = sockets.disposeAfterTest(new TcpSocketImpl(sockets.loops(), "random-input"));
         socket.setAutoConnect(false);
         socket.setMaxLineLength(MAX_LINE);
         socket.setReadBufferLimit(READ_LIMIT);
@@ -168,14 +157,12 @@ class RandomPeerBytesIT {
     }
 
     private Fixture connect(byte[] sent, Random random) {
-        group = new EventLoopGroup(1);
         return connect(newSocket(), sent, random);
     }
 
     /** Connects to an idle loopback peer, which then sends {@code sent} in random chunks and half-closes. */
     private Fixture connect(TcpSocketImpl socket, byte[] sent, Random random) {
-        TestServer server = TestServer.start(TestServer.Mode.IDLE);
-        cleanups.push(server);
+        TestServer server = sockets.startServer(TestServer.Mode.IDLE);
         Fixture fixture = new Fixture();
         fixture.socket = socket;
         fixture.probe = new SocketProbe();

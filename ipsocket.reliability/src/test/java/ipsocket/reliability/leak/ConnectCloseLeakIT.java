@@ -1,5 +1,6 @@
 package ipsocket.reliability.leak;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,30 +8,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
-import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
-import ipsocket.impl.udp.UdpSocketImpl;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestData;
 import ipsocket.impl.testing.TestServer;
 import ipsocket.impl.testing.UdpPeer;
+import ipsocket.impl.udp.UdpSocketImpl;
 
 /**
  * Leak checks of issue 8: 1,000 TCP connect/close cycles against a loopback echo peer, mixing
@@ -54,7 +53,6 @@ class ConnectCloseLeakIT {
     private static final int FD_SLACK = 4;
     /** Heap (after GC) the cycles may leave behind: the peer keeps a record per connection. */
     private static final long HEAP_SLACK = 32L * TestData.MIB;
-    private static final Duration WAIT = Duration.ofSeconds(10);
     /** Resolver threads idle out after 5 s; allow for that and a loaded machine. */
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final String PREFIX = "ipsocket-";
@@ -63,19 +61,8 @@ class ConnectCloseLeakIT {
 
     private enum UdpEnd { GRACEFUL, ABORT, VIRTUAL_CONNECTION, DISPOSE_BOUND, ADDRESS_IN_USE }
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void release() throws Exception {
-        while (!cleanups.isEmpty()) {
-            cleanups.pop().close();
-        }
-        if (group != null) {
-            group.close();
-            group = null;
-        }
-    }
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
 
     @Test
     @Order(1)
@@ -83,9 +70,7 @@ class ConnectCloseLeakIT {
         assumeTrue(TestData.canCountFileDescriptors(), "no /proc/self/fd here");
         int fdBeforeGroup = TestData.openFileDescriptors();
         int threadsBeforeGroup = TestData.liveThreads(PREFIX).size();
-        group = new EventLoopGroup(1);
-        TestServer server = TestServer.start(TestServer.Mode.ECHO);
-        cleanups.push(server);
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         int refusedPort = TestServer.freePort();
 
         Map<TcpEnd, Integer> ends = new EnumMap<>(TcpEnd.class);
@@ -116,10 +101,8 @@ class ConnectCloseLeakIT {
         long heapAfter = usedHeapAfterGc();
         assertTrue(peakResolvers <= 4, "at most 4 resolver threads at once, saw " + peakResolvers);
 
-        server.close();
-        cleanups.remove(server);
-        group.close();
-        group = null;
+        fixture.closeNow(server);
+        fixture.closeLoops();
         int fdAfterGroup = awaitAtMost(TestData::openFileDescriptors, fdBeforeGroup + FD_SLACK,
                 "open descriptors after closing the group");
         int threadsAfterGroup = awaitAtMost(() -> TestData.liveThreads(PREFIX).size(), threadsBeforeGroup,
@@ -142,7 +125,7 @@ class ConnectCloseLeakIT {
     private void tcpCycle(TestServer server, int refusedPort, int i, Map<TcpEnd, Integer> ends) {
         TcpEnd end = TcpEnd.values()[i % 4];
         String host = (i / 4) % 2 == 0 ? "127.0.0.1" : "localhost";
-        TcpSocketImpl socket = new TcpSocketImpl(group, "tcp-leak-" + i);
+        TcpSocketImpl socket = new TcpSocketImpl(fixture.loops(), "tcp-leak-" + i);
         try {
             socket.setAutoConnect(false);
             SocketProbe probe = new SocketProbe();
@@ -193,9 +176,7 @@ class ConnectCloseLeakIT {
         assumeTrue(TestData.canCountFileDescriptors(), "no /proc/self/fd here");
         int fdBeforeGroup = TestData.openFileDescriptors();
         int threadsBeforeGroup = TestData.liveThreads(PREFIX).size();
-        group = new EventLoopGroup(1);
-        UdpPeer peer = UdpPeer.bind("127.0.0.1");
-        cleanups.push(peer);
+        UdpPeer peer = fixture.udpPeer("127.0.0.1");
 
         Map<UdpEnd, Integer> ends = new EnumMap<>(UdpEnd.class);
         for (int i = 0; i < 10; i++) {
@@ -216,10 +197,8 @@ class ConnectCloseLeakIT {
                 PREFIX + "* threads");
         long heapAfter = usedHeapAfterGc();
 
-        peer.close();
-        cleanups.remove(peer);
-        group.close();
-        group = null;
+        fixture.closeNow(peer);
+        fixture.closeLoops();
         int fdAfterGroup = awaitAtMost(TestData::openFileDescriptors, fdBeforeGroup + FD_SLACK,
                 "open descriptors after closing the group");
         int threadsAfterGroup = awaitAtMost(() -> TestData.liveThreads(PREFIX).size(), threadsBeforeGroup,
@@ -240,7 +219,7 @@ class ConnectCloseLeakIT {
      */
     private void udpCycle(UdpPeer peer, int i, Map<UdpEnd, Integer> ends) {
         UdpEnd end = UdpEnd.values()[i % UdpEnd.values().length];
-        UdpSocketImpl socket = new UdpSocketImpl(group, "udp-leak-" + i);
+        UdpSocketImpl socket = new UdpSocketImpl(fixture.loops(), "udp-leak-" + i);
         try {
             socket.setAutoConnect(false);
             socket.setLocalAddress("127.0.0.1");

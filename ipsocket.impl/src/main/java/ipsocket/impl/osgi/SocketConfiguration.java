@@ -1,0 +1,309 @@
+package ipsocket.impl.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * The one definition of every socket configuration key: name, type, default, range and
+ * description, as metatype attributes. The keys of both kinds are members of this interface;
+ * the keys of one kind are members of {@link Tcp} or {@link Udp}; {@link TcpSocketConfiguration}
+ * and {@link UdpSocketConfiguration} put them together under their factory PIDs.
+ *
+ * <p>These are plain interfaces rather than annotation types, because an annotation type cannot
+ * extend another; defaults are therefore given as {@code defaultValue}. bnd writes the attributes
+ * of the interface an {@code @ObjectClassDefinition} is on and then those of the interfaces it
+ * extends, in the order they are named, so the generated metatype lists the shared keys first,
+ * then the kind's keys, then the console hint.
+ *
+ * <p>The components read the configuration as a map ({@link ConfigurationReader}) and check each
+ * value with the key's {@code PropertyDef}, so that a bad value (a port of 70000, an unknown
+ * protocol) becomes a socket error naming the key rather than a silent coercion; these interfaces
+ * describe the keys to tools and consoles. {@code ConfigurationKeysTest} checks that the property
+ * definitions, the README, the shell's {@code create} help and {@code docs/CONFIGURATION-KEYS.md}
+ * agree with the metatype generated from them.
+ */
+public interface SocketConfiguration {
+    /**
+     * Name of the socket, registered as service property objectId and carried by every event. Empty: the configuration's PID.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Object id", description = "Name of the socket, registered as service property objectId and carried by every event. Empty: the configuration's PID.", defaultValue = "")
+    String objectId();
+
+    /**
+     * Object id of the object this socket belongs to (InCore Object.parent), such as the device driver that owns it. Informational only. Empty: none.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Parent", description = "Object id of the object this socket belongs to (InCore Object.parent), such as the device driver that owns it. Informational only. Empty: none.", required = false, defaultValue = "")
+    String parent();
+
+    /**
+     * Host name or IP address to connect to; an IPv6 literal may carry a scope (fe80::1%eth0).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Hostname", description = "Host name or IP address to connect to; an IPv6 literal may carry a scope (fe80::1%eth0).", defaultValue = "")
+    String hostname();
+
+    /**
+     * Port to connect to, 1 to 65535 (-1: unset).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Port", description = "Port to connect to, 1 to 65535 (-1: unset).", min = "-1", max = "65535", defaultValue = "-1")
+    int port();
+
+    /**
+     * Network layer protocol: IPv4 only, IPv6 only, or either (the name or its number 0, 1, 2).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Protocol", description = "Network layer protocol: IPv4 only, IPv6 only, or either (the name or its number 0, 1, 2).", defaultValue = "AnyIPProtocol",
+            options = {@Option(label = "IPv4 or IPv6", value = "AnyIPProtocol"),
+                    @Option(label = "IPv4 only", value = "IPv4Protocol"),
+                    @Option(label = "IPv6 only", value = "IPv6Protocol")})
+    String protocol();
+
+    /**
+     * Connect as soon as hostname and port are valid, and reconnect with exponential backoff after errors and remote closes.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Connect automatically", description = "Connect as soon as hostname and port are valid, and reconnect with exponential backoff after errors and remote closes.", defaultValue = "true")
+    boolean autoConnect();
+
+    /**
+     * SO_KEEPALIVE.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Keepalive", description = "SO_KEEPALIVE.", defaultValue = "false")
+    boolean keepAlive();
+
+    /**
+     * TCP_NODELAY: disable Nagle's algorithm.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Low delay", description = "TCP_NODELAY: disable Nagle's algorithm.", defaultValue = "false")
+    boolean lowDelay();
+
+    /**
+     * IP_MULTICAST_LOOP: multicast datagrams sent also reach this host.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Multicast loopback", description = "IP_MULTICAST_LOOP: multicast datagrams sent also reach this host.", defaultValue = "false")
+    boolean multicastLoopback();
+
+    /**
+     * IP_MULTICAST_TTL, 1 to 255 (0: OS default).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Multicast TTL", description = "IP_MULTICAST_TTL, 1 to 255 (0: OS default).", min = "0", max = "255", defaultValue = "0")
+    int multicastTtl();
+
+    /**
+     * Path MTU to use for IPv6 (0 or 1280 to 65535); the value known by the IP stack is reported while connected.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Path MTU", description = "Path MTU to use for IPv6 (0 or 1280 to 65535); the value known by the IP stack is reported while connected.", min = "0", max = "65535", defaultValue = "0")
+    int pathMtu();
+
+    /**
+     * SO_RCVBUF in bytes (0: OS default).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Receive buffer size", description = "SO_RCVBUF in bytes (0: OS default).", min = "0", defaultValue = "0")
+    int receiveBufferSize();
+
+    /**
+     * SO_SNDBUF in bytes (0: OS default).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Send buffer size", description = "SO_SNDBUF in bytes (0: OS default).", min = "0", defaultValue = "0")
+    int sendBufferSize();
+
+    /**
+     * IP_TOS, 0 to 255.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Type of service", description = "IP_TOS, 0 to 255.", min = "0", max = "255", defaultValue = "0")
+    int typeOfService();
+
+    /**
+     * IP literal to bind to (UDP) or to connect from (TCP); empty: any.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Local address", description = "IP literal to bind to (UDP) or to connect from (TCP); empty: any.", defaultValue = "")
+    String localAddress();
+
+    /**
+     * Port to bind to (UDP) or to connect from (TCP); 0: chosen by the OS.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Local port", description = "Port to bind to (UDP) or to connect from (TCP); 0: chosen by the OS.", min = "0", max = "65535", defaultValue = "0")
+    int localPort();
+
+    /**
+     * Longest time for host lookup plus connect before SocketTimeoutError.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Connect timeout (ms)", description = "Longest time for host lookup plus connect before SocketTimeoutError.", min = "1", defaultValue = "30000")
+    int connectTimeout();
+
+    /**
+     * Lower bound of the reconnect backoff: no two automatic attempts are closer.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Reconnect minimum interval (ms)", description = "Lower bound of the reconnect backoff: no two automatic attempts are closer.", min = "1", defaultValue = "1000")
+    int reconnectMinInterval();
+
+    /**
+     * Upper bound of the reconnect backoff; waits are drawn with full jitter below a ceiling that doubles per failed attempt.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Reconnect maximum interval (ms)", description = "Upper bound of the reconnect backoff; waits are drawn with full jitter below a ceiling that doubles per failed attempt.", min = "1", defaultValue = "60000")
+    int reconnectMaxInterval();
+
+    /**
+     * Post DATA_RECEIVED events carrying a copy of the received bytes.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Publish data", description = "Post DATA_RECEIVED events carrying a copy of the received bytes.", defaultValue = "false")
+    boolean publishData();
+
+    /**
+     * Most bytes buffered for reading; when full the socket stops reading from the OS (TCP backpressure).
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Read buffer limit (bytes)", description = "Most bytes buffered for reading; when full the socket stops reading from the OS (TCP backpressure).", min = "1", defaultValue = "1048576")
+    int readBufferLimit();
+
+    /**
+     * Most bytes accepted for sending and not yet handed to the OS.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Write buffer limit (bytes)", description = "Most bytes accepted for sending and not yet handed to the OS.", min = "1", defaultValue = "1048576")
+    int writeBufferLimit();
+
+    /**
+     * Longest line readLine() returns in one piece; longer lines come in pieces.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Maximum line length (bytes)", description = "Longest line readLine() returns in one piece; longer lines come in pieces.", min = "1", max = "16777216", defaultValue = "65535")
+    int maxLineLength();
+
+    /**
+     * Refuse every write.
+     *
+     * @return the configured value
+     */
+    @AttributeDefinition(name = "Read only", description = "Refuse every write.", defaultValue = "false")
+    boolean readOnly();
+
+    /** The keys of TCP sockets only. */
+    interface Tcp {
+        /**
+         * TCP_KEEPIDLE (0: OS default).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Keepalive idle (s)", description = "TCP_KEEPIDLE (0: OS default).", min = "0", max = "32767", defaultValue = "0")
+        int keepAliveIdle();
+
+        /**
+         * TCP_KEEPINTERVAL (0: OS default).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Keepalive interval (s)", description = "TCP_KEEPINTERVAL (0: OS default).", min = "0", max = "32767", defaultValue = "0")
+        int keepAliveInterval();
+
+        /**
+         * TCP_KEEPCOUNT (0: OS default).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Keepalive probes", description = "TCP_KEEPCOUNT (0: OS default).", min = "0", max = "127", defaultValue = "0")
+        int keepAliveCount();
+
+        /**
+         * SO_LINGER in seconds (-1: off; 0: reset on close).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Linger (s)", description = "SO_LINGER in seconds (-1: off; 0: reset on close).", min = "-1", max = "65535", defaultValue = "-1")
+        int linger();
+
+        /**
+         * RFC 8305 delay between attempts to the addresses of one host name.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Connection attempt delay (ms)", description = "RFC 8305 delay between attempts to the addresses of one host name.", min = "10", max = "2000", defaultValue = "250")
+        int connectionAttemptDelay();
+    }
+
+    /** The keys of UDP sockets only. */
+    interface Udp {
+        /**
+         * Group addresses to join while bound, such as 239.255.0.1 or ff02::fb.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Multicast groups", description = "Group addresses to join while bound, such as 239.255.0.1 or ff02::fb.", defaultValue = "")
+        String[] multicastGroups();
+
+        /**
+         * Interface to join groups on and send multicast from (IP_MULTICAST_IF), such as eth0 or lo; empty: every multicast-capable interface.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Multicast interface", description = "Interface to join groups on and send multicast from (IP_MULTICAST_IF), such as eth0 or lo; empty: every multicast-capable interface.", defaultValue = "")
+        String multicastInterface();
+
+        /**
+         * SO_BROADCAST: allow sending to broadcast addresses.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Broadcast", description = "SO_BROADCAST: allow sending to broadcast addresses.", defaultValue = "false")
+        boolean broadcast();
+
+        /**
+         * Most datagrams queued for reading; further datagrams are dropped, counted and reported.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Receive queue limit (datagrams)", description = "Most datagrams queued for reading; further datagrams are dropped, counted and reported.", min = "1", max = "1048576", defaultValue = "1024")
+        int receiveQueueLimit();
+    }
+
+    /** What consoles such as the Felix web console read; no socket key. */
+    interface Console {
+        /**
+         * Tells the Felix web console to label instances by their object id.
+         *
+         * @return the name hint
+         */
+        @AttributeDefinition(name = "Name hint", description = "How consoles label instances.", required = false, defaultValue = "{objectId} {hostname}:{port}")
+        String webconsole_configurationFactory_nameHint();
+    }
+}
