@@ -223,8 +223,8 @@ public class ConfigurationLifecycleIT extends SocketTestSupport {
         assertEquals(first.port(), reference.getProperty(SocketConfig.PORT));
         // CONTRACT.md section 7: the service names its configuration and component
         assertEquals(configuration.getPid(), reference.getProperty(Constants.SERVICE_PID));
-        assertEquals(SocketPids.TCP_SOCKET, reference.getProperty("service.factoryPid"));
-        assertEquals(SocketPids.TCP_SOCKET, reference.getProperty("component.name"));
+        assertEquals(SocketPids.UDP_SOCKET, reference.getProperty("service.factoryPid"));
+        assertEquals(SocketPids.UDP_SOCKET, reference.getProperty("component.name"));
         assertEquals("registered as IpSocket", 1, serviceReferences(IpSocket.class, "(objectId=" + id + ")").size());
         assertEquals("registered as IoDevice", 1, serviceReferences(IoDevice.class, "(objectId=" + id + ")").size());
         UdpSocket socket = bundleContext.getService(reference);
