@@ -1,5 +1,6 @@
 package ipsocket.impl.osgi;
 
+import static ipsocket.impl.testing.Await.WAIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,19 +9,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -30,9 +28,9 @@ import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketState;
 import ipsocket.impl.common.AbstractIpSocket;
-import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
 import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestServer;
 import ipsocket.impl.testing.UdpPeer;
@@ -47,13 +45,12 @@ import ipsocket.impl.udp.UdpSocketImpl;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SocketEventPublisherTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Set<String> COMMON = Set.of(SocketEvents.OBJECT_ID, SocketEvents.STATE,
             SocketEvents.HOSTNAME, SocketEvents.PORT, EventConstants.EVENT_TOPIC);
 
-    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
     private final RecordingEventAdmin eventAdmin = new RecordingEventAdmin();
-    private EventLoopGroup loops;
 
     @Test
     void tcpConnectDataAndDisconnectAreEventsWithTheirProperties() {
@@ -140,8 +137,7 @@ class SocketEventPublisherTest {
     @Test
     void udpDatagramIsAnEventWithSenderAndDestination() {
         UdpPeer peer = closeAfterTest(UdpPeer.bind("127.0.0.1"));
-        UdpSocketImpl socket = new UdpSocketImpl(loops(), "udp-events");
-        cleanups.push(socket::dispose);
+        UdpSocketImpl socket = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "udp-events"));
         SocketProbe mirror = new SocketProbe(); // hears each signal just before the publisher
         socket.addListener(mirror);
         attach(socket, SocketEvents.UDP_TOPIC_PREFIX, subscribedTo(SocketEvents.UDP_ALL_TOPICS));
@@ -199,22 +195,13 @@ class SocketEventPublisherTest {
 
     // ---- fixture ----------------------------------------------------------------------------
 
-    private EventLoopGroup loops() {
-        if (loops == null) {
-            loops = new EventLoopGroup(1);
-        }
-        return loops;
-    }
-
     private <T extends AutoCloseable> T closeAfterTest(T closeable) {
-        cleanups.push(closeable);
-        return closeable;
+        return fixture.closeAfterTest(closeable);
     }
 
+    /** A socket named exactly {@code objectId}, its autoConnect left on until {@link #configure}. */
     private TcpSocketImpl tcpSocket(String objectId) {
-        TcpSocketImpl socket = new TcpSocketImpl(loops(), objectId);
-        cleanups.push(socket::dispose);
-        return socket;
+        return fixture.disposeAfterTest(new TcpSocketImpl(fixture.loops(), objectId));
     }
 
     /**
@@ -287,28 +274,6 @@ class SocketEventPublisherTest {
         Set<String> all = new TreeSet<>(base);
         all.addAll(List.of(more));
         return all;
-    }
-
-    @AfterEach
-    void releaseEverything() throws Exception {
-        Exception first = null;
-        while (!cleanups.isEmpty()) {
-            try {
-                cleanups.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (loops != null) {
-            loops.close();
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     /** An EventAdmin that records every posted event; sending synchronously is a failure. */
