@@ -530,9 +530,22 @@ public final class ConnectionLifecycle {
                 return;
             }
         }
-        if (retryTimer == null) {
+        if (retryTimer == null && decidesStart(changed)) {
             autoStart();
         }
+    }
+
+    /**
+     * Returns whether a change can start autoConnect: autoConnect itself, the peer, or the local
+     * end (a datagram socket binds for it). Any other change (an interval, a timeout, an option)
+     * starts nothing: setters store at once and announce later, so starting on any announcement
+     * would start with values whose own announcement is still on its way, and a second start
+     * would follow when it arrives.
+     */
+    private boolean decidesStart(Set<PropertyDef<?>> changed) {
+        return changed.contains(SocketProperties.AUTO_CONNECT) || changed.contains(SocketProperties.LOCAL_ADDRESS)
+                || changed.contains(SocketProperties.LOCAL_PORT) || changed.contains(SocketProperties.MULTICAST_GROUPS)
+                || transport.peerProperties().stream().anyMatch(changed::contains);
     }
 
     /**
