@@ -214,7 +214,9 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
 
     /**
      * Closes gracefully and releases the socket for good, waiting up to {@code timeoutMillis}
-     * for pending bytes to go out; whatever is left then is discarded. Must not be called on
+     * for pending bytes to go out; whatever is left then is discarded. A socket still looking up
+     * or connecting with nothing written is aborted at once (a bundle stop or a deleted
+     * configuration does not wait for connections it would only close). Must not be called on
      * the loop thread, where it does not wait.
      *
      * @param timeoutMillis how long to wait for a graceful close
@@ -231,7 +233,12 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
             }
         };
         listeners.add(watcher);
-        disconnectFromHost();
+        SocketState state = status.state();
+        if ((state == SocketState.HOST_LOOKUP || state == SocketState.CONNECTING) && getBytesToWrite() == 0) {
+            abort(); // nothing to deliver: no reason to wait for a connection only to close it
+        } else {
+            disconnectFromHost();
+        }
         loop.execute(() -> {
             if (status.state() == SocketState.DISCONNECTED) {
                 closed.complete(null); // runs after the close task and the signals it fired
