@@ -1,10 +1,9 @@
 package ipsocket.impl.common;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-
-import ipsocket.impl.loop.EventLoop;
 
 /**
  * What the output side of every socket kind shares: one lock for the kind's queue and for the
@@ -14,42 +13,54 @@ import ipsocket.impl.loop.EventLoop;
  * (signals are delivered on the loop thread only).
  *
  * <p>A kind adds its queue (a byte buffer for a stream, datagrams for UDP) and its rules for
- * accepting writes; it guards both with {@link #lock}.
+ * accepting writes; it guards both with the output's own monitor ({@code synchronized (this)}),
+ * which the loop's flush holds too.
+ *
+ * <p>Memory: a gateway holds thousands of idle sockets, so the hand-off needs no object of its
+ * own: the output is its own lock and its own loop task, and its two flags are fields updated
+ * through {@link VarHandle}s rather than atomic objects.
  *
  * @param <S> the socket type
  * @param <C> the channel type
  */
-public abstract class ChannelOutput<S extends AbstractIpSocket, C extends SelectableChannel> {
-    /** Guards the kind's queue and the direct channel; the loop's flush holds it too. */
-    protected final Object lock = new Object();
+public abstract class ChannelOutput<S extends AbstractIpSocket, C extends SelectableChannel & NetworkChannel>
+        implements Runnable {
+    private static final VarHandle FLUSH_SCHEDULED;
+    private static final VarHandle UNREPORTED_DIRECT_SENDS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FLUSH_SCHEDULED = lookup.findVarHandle(ChannelOutput.class, "flushScheduled", boolean.class);
+            UNREPORTED_DIRECT_SENDS = lookup.findVarHandle(ChannelOutput.class, "unreportedDirectSends", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The socket whose output this is (limits, names for errors, counters). */
     protected final S socket;
-    private final EventLoop loop;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final Runnable flushTask;
+    private final ChannelTransport<S, C> transport;
+    @SuppressWarnings("unused") // through FLUSH_SCHEDULED
+    private volatile boolean flushScheduled;
     /** Bytes sent straight from callers' threads and not yet counted and signalled. */
-    private final AtomicLong unreportedDirectSends = new AtomicLong();
-    private final Runnable reportTask = this::reportDirectSends;
+    @SuppressWarnings("unused") // through UNREPORTED_DIRECT_SENDS
+    private volatile long unreportedDirectSends;
     /** The open channel while callers may write straight to it; {@code null} otherwise. */
     private C directChannel;
 
     /**
      * Creates the output side of a socket.
      *
-     * @param socket the socket
-     * @param flush sends what is queued, on the loop thread
+     * @param transport the socket's transport, which sends what is queued
      */
-    protected ChannelOutput(S socket, Runnable flush) {
-        this.socket = socket;
-        this.loop = socket.loop();
-        this.flushTask = () -> {
-            flushScheduled.set(false);
-            flush.run();
-        };
+    protected ChannelOutput(ChannelTransport<S, C> transport) {
+        this.socket = transport.socket;
+        this.transport = transport;
     }
 
     /**
-     * Lets callers write straight to a channel, or stops that; call holding {@link #lock}.
+     * Lets callers write straight to a channel, or stops that; call holding the output's monitor.
      *
      * @param channel the open channel, or {@code null}
      */
@@ -58,7 +69,7 @@ public abstract class ChannelOutput<S extends AbstractIpSocket, C extends Select
     }
 
     /**
-     * Returns the channel callers may write straight to; call holding {@link #lock}.
+     * Returns the channel callers may write straight to; call holding the output's monitor.
      *
      * @return the channel, or {@code null} while writes must be queued
      */
@@ -68,8 +79,8 @@ public abstract class ChannelOutput<S extends AbstractIpSocket, C extends Select
 
     /** Has the loop flush soon, once however many callers ask. */
     public final void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            loop.execute(flushTask);
+        if (FLUSH_SCHEDULED.compareAndSet(this, false, true)) {
+            socket.loop().execute(this);
         }
     }
 
@@ -80,15 +91,24 @@ public abstract class ChannelOutput<S extends AbstractIpSocket, C extends Select
      * @param count the bytes sent
      */
     protected final void sentDirectly(long count) {
-        if (unreportedDirectSends.getAndAdd(count) == 0) {
-            loop.execute(reportTask);
+        if ((long) UNREPORTED_DIRECT_SENDS.getAndAdd(this, count) == 0) {
+            socket.loop().execute(this);
         }
     }
 
-    private void reportDirectSends() {
-        long sent = unreportedDirectSends.getAndSet(0);
+    /**
+     * The loop's turn, queued by {@link #scheduleFlush()} and {@link #sentDirectly(long)}:
+     * signals what callers sent directly, then flushes if a flush was asked for. Runs on the
+     * loop thread only; not for callers.
+     */
+    @Override
+    public final void run() {
+        long sent = (long) UNREPORTED_DIRECT_SENDS.getAndSet(this, 0L);
         if (sent > 0) {
             socket.reportSent(sent);
+        }
+        if (FLUSH_SCHEDULED.compareAndSet(this, true, false)) {
+            transport.flushQueued();
         }
     }
 }

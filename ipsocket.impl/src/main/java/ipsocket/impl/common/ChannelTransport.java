@@ -10,8 +10,8 @@ import java.util.List;
 import ipsocket.impl.loop.EventLoop;
 
 /**
- * What every transport over one selectable channel has: the channel and its key, the kind's
- * option table and peer properties, and options applied to or read from the live channel.
+ * What every transport over one selectable channel has: the channel and its key, and options
+ * applied to or read from the live channel.
  *
  * @param <S> the socket type
  * @param <C> the channel type
@@ -20,30 +20,73 @@ public abstract class ChannelTransport<S extends AbstractIpSocket, C extends Sel
         implements Transport {
     /** The socket the transport carries. */
     protected final S socket;
-    /** The socket's loop. */
-    protected final EventLoop loop;
-    /** The socket's lifecycle, which the transport reports to. */
-    protected final ConnectionLifecycle lifecycle;
-    private final ChannelOptions options;
-    private final List<PropertyDef<?>> peerProperties;
+    private final Kind kind;
     /** The open channel; {@code null} while none is open. */
     protected C channel;
     /** The channel's selection key; {@code null} while no channel is open. */
     protected SelectionKey key;
 
     /**
-     * Creates the transport of a socket.
+     * Creates the transport of a socket. A transport holds no more than it must (a gateway holds
+     * thousands of idle sockets): the loop and the lifecycle come from the socket, the option table
+     * and the peer properties from the kind, one object for all its sockets.
      *
      * @param socket the socket
-     * @param options the kind's option table
-     * @param peerProperties the properties naming the peer
+     * @param kind the option table and peer properties of the transport's kind
      */
-    protected ChannelTransport(S socket, ChannelOptions options, List<PropertyDef<?>> peerProperties) {
+    protected ChannelTransport(S socket, Kind kind) {
         this.socket = socket;
-        this.loop = socket.loop();
-        this.lifecycle = socket.lifecycle();
-        this.options = options;
-        this.peerProperties = List.copyOf(peerProperties);
+        this.kind = kind;
+    }
+
+    /**
+     * What every transport of one kind shares: its option table and the properties that name its
+     * peer (a change of one moves the connection).
+     *
+     * @param options the option table
+     * @param peerProperties the peer properties
+     */
+    public record Kind(ChannelOptions options, List<PropertyDef<?>> peerProperties) {
+        /**
+         * Creates a kind.
+         *
+         * @param options the option table
+         * @param peerProperties the peer properties, copied
+         */
+        public Kind {
+            peerProperties = List.copyOf(peerProperties);
+        }
+    }
+
+    @Override
+    public final ChannelOptions options() {
+        return kind.options();
+    }
+
+    @Override
+    public final List<PropertyDef<?>> peerProperties() {
+        return kind.peerProperties();
+    }
+
+    /** Sends what the output side has queued; called on the loop thread after {@link ChannelOutput#scheduleFlush()}. */
+    protected abstract void flushQueued();
+
+    /**
+     * Returns the socket's loop.
+     *
+     * @return the loop
+     */
+    protected final EventLoop loop() {
+        return socket.loop();
+    }
+
+    /**
+     * Returns the socket's lifecycle, which the transport reports to.
+     *
+     * @return the lifecycle
+     */
+    protected final ConnectionLifecycle lifecycle() {
+        return socket.lifecycle();
     }
 
     @Override
@@ -57,18 +100,8 @@ public abstract class ChannelTransport<S extends AbstractIpSocket, C extends Sel
     }
 
     @Override
-    public final List<PropertyDef<?>> peerProperties() {
-        return peerProperties;
-    }
-
-    @Override
-    public final ChannelOptions options() {
-        return options;
-    }
-
-    @Override
     public final void applyOption(PropertyDef<?> definition) throws IOException {
-        options.apply(channel, socket.props(), definition);
+        options().apply(channel, socket.props(), definition);
     }
 
     /**

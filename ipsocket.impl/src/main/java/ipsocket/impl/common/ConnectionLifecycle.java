@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.impl.loop.ChannelHandler;
-import ipsocket.impl.loop.EventLoop;
 import ipsocket.impl.loop.Timer;
 
 /**
@@ -27,17 +25,13 @@ import ipsocket.impl.loop.Timer;
  * Each connection attempt has an id; callbacks carrying an older id are ignored, so a listener
  * that aborts or reconnects from inside a signal is always safe.
  */
-public final class ConnectionLifecycle {
+public final class ConnectionLifecycle implements ChannelHandler {
     /** A connection that lasted this many lower backoff bounds resets the backoff. */
     private static final int STABLE_CONNECTION_FACTOR = 10;
 
     private final AbstractIpSocket socket;
-    private final EventLoop loop;
     private final Executor resolver;
-    private final SocketStatus status;
-    private final PropertyValues props;
     private final Backoff backoff = new Backoff();
-    private final ChannelHandler readiness = new Readiness();
     private Transport transport;
 
     private long attemptId;
@@ -57,10 +51,7 @@ public final class ConnectionLifecycle {
 
     ConnectionLifecycle(AbstractIpSocket socket, Executor resolver) {
         this.socket = socket;
-        this.loop = socket.loop();
         this.resolver = resolver;
-        this.status = socket.status();
-        this.props = socket.props();
     }
 
     void attach(Transport kind) {
@@ -74,7 +65,7 @@ public final class ConnectionLifecycle {
      * @return the handler
      */
     public ChannelHandler readinessHandler() {
-        return readiness;
+        return this; // no handler object per socket: the lifecycle is the handler
     }
 
     /**
@@ -111,12 +102,13 @@ public final class ConnectionLifecycle {
             userStopped = false;
             closeWhenConnected = false;
         }
-        SocketState state = status.state();
+        SocketState state = socket.status().state();
         if (!transport.canConnectFrom(state)) {
             boolean joinsAutomaticAttempt = attemptIsAutomatic
                     && (state == SocketState.HOST_LOOKUP || state == SocketState.CONNECTING);
             if (explicit && !joinsAutomaticAttempt) {
-                status.reportError(SocketError.OPERATION_ERROR, "connectToHost() on socket '" + socket.getObjectId()
+                socket.status().reportError(SocketError.OPERATION_ERROR, "connectToHost() on socket '"
+                        + socket.getObjectId()
                         + "' to " + socket.endpoint() + " while it is " + state.seedName());
             }
             return;
@@ -127,10 +119,10 @@ public final class ConnectionLifecycle {
         }
         long id = ++attemptId;
         attemptIsAutomatic = !explicit;
-        activePeer = props.snapshot(transport.peerProperties());
+        activePeer = socket.props().snapshot(transport.peerProperties());
         transport.prepareAttempt();
-        connectTimer = loop.schedule(socket.getConnectTimeout(), () -> onConnectTimeout(id));
-        status.changeState(SocketState.HOST_LOOKUP);
+        connectTimer = socket.loop().schedule(socket.getConnectTimeout(), () -> onConnectTimeout(id));
+        socket.status().changeState(SocketState.HOST_LOOKUP);
         if (id != attemptId) {
             return; // a listener aborted
         }
@@ -176,7 +168,7 @@ public final class ConnectionLifecycle {
                 }
                 List<InetAddress> result = addresses;
                 Exception error = failure;
-                loop.execute(() -> onResolved(id, result, error));
+                socket.loop().execute(() -> onResolved(id, result, error));
             });
         } catch (RejectedExecutionException e) {
             onResolved(id, null, new IOException("the resolver is shut down", e));
@@ -184,7 +176,7 @@ public final class ConnectionLifecycle {
     }
 
     private void onResolved(long id, List<InetAddress> addresses, Exception failure) {
-        if (id != attemptId || status.state() != SocketState.HOST_LOOKUP) {
+        if (id != attemptId || socket.status().state() != SocketState.HOST_LOOKUP) {
             return;
         }
         if (failure != null) {
@@ -203,7 +195,7 @@ public final class ConnectionLifecycle {
      * @return {@code false} if a listener gave up on the attempt meanwhile
      */
     public boolean enterConnecting(long id) {
-        status.changeState(SocketState.CONNECTING);
+        socket.status().changeState(SocketState.CONNECTING);
         return id == attemptId;
     }
 
@@ -218,7 +210,7 @@ public final class ConnectionLifecycle {
         cancelConnectTimer();
         socket.setEnds(local, peer);
         connectedAtNanos = System.nanoTime();
-        status.changeState(SocketState.CONNECTED);
+        socket.status().changeState(SocketState.CONNECTED);
         if (id == attemptId) {
             socket.listeners().fire(listener -> listener.connected(socket));
         }
@@ -243,13 +235,14 @@ public final class ConnectionLifecycle {
         closeWhenConnected = false;
         cancelAttempt();
         long dropped = transport.discardUnsent();
-        status.failInto(error, dropped == 0 ? text
-                : text + "; " + dropped + " bytes written while connecting were dropped", transport.restingState());
+        socket.status().failInto(error, dropped == 0 ? text
+                : text + "; " + dropped + " bytes written while connecting were dropped",
+                transport.restingState());
         scheduleRetry();
     }
 
     private void onConnectTimeout(long id) {
-        SocketState state = status.state();
+        SocketState state = socket.status().state();
         if (id != attemptId || (state != SocketState.HOST_LOOKUP && state != SocketState.CONNECTING)) {
             return;
         }
@@ -279,13 +272,14 @@ public final class ConnectionLifecycle {
      */
     private boolean checkEndpoint() {
         if (socket.getHostname().isEmpty()) {
-            status.reportError(SocketError.EMPTY_HOST_NAME_ERROR, "Cannot connect socket '" + socket.getObjectId()
+            socket.status().reportError(SocketError.EMPTY_HOST_NAME_ERROR, "Cannot connect socket '"
+                    + socket.getObjectId()
                     + "': no hostname is set (port " + socket.getPort() + ")");
             return false;
         }
         int port = socket.getPort();
         if (port < 1 || port > 65535) {
-            status.reportError(SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR, "Cannot connect socket '"
+            socket.status().reportError(SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR, "Cannot connect socket '"
                     + socket.getObjectId() + "' to " + socket.getHostname() + ": port " + port
                     + " is out of range 1 to 65535");
             return false;
@@ -313,10 +307,10 @@ public final class ConnectionLifecycle {
         if (explicit) {
             userStopped = false;
         }
-        if (status.state() != SocketState.DISCONNECTED) {
+        if (socket.status().state() != SocketState.DISCONNECTED) {
             if (explicit) {
-                status.reportError(SocketError.OPERATION_ERROR, "bind() on socket '" + socket.getObjectId()
-                        + "' while it is " + status.state().seedName());
+                socket.status().reportError(SocketError.OPERATION_ERROR, "bind() on socket '" + socket.getObjectId()
+                        + "' while it is " + socket.status().state().seedName());
             }
             return false;
         }
@@ -324,12 +318,12 @@ public final class ConnectionLifecycle {
         try {
             transport.bind();
         } catch (IOException | RuntimeException e) {
-            status.reportError(SocketErrors.classify(e, false), "Cannot bind socket '" + socket.getObjectId()
+            socket.status().reportError(SocketErrors.classify(e, false), "Cannot bind socket '" + socket.getObjectId()
                     + "' to " + localDescription() + ": " + SocketErrors.reason(e));
             scheduleRetry();
             return false;
         }
-        status.changeState(SocketState.BOUND);
+        socket.status().changeState(SocketState.BOUND);
         return transport.hasChannel();
     }
 
@@ -339,8 +333,8 @@ public final class ConnectionLifecycle {
      * @return the text
      */
     public String localDescription() {
-        String address = props.get(SocketProperties.LOCAL_ADDRESS);
-        return (address.isEmpty() ? "*" : address) + ":" + props.get(SocketProperties.LOCAL_PORT);
+        String address = socket.props().get(SocketProperties.LOCAL_ADDRESS);
+        return (address.isEmpty() ? "*" : address) + ":" + socket.props().get(SocketProperties.LOCAL_PORT);
     }
 
     // ---- automatic start and retry ------------------------------------------------------------
@@ -349,7 +343,7 @@ public final class ConnectionLifecycle {
         if (disposed || userStopped || !socket.isAutoConnect() || automaticStartSuppressed) {
             return;
         }
-        SocketState state = status.state();
+        SocketState state = socket.status().state();
         if (endpointValid() && transport.canConnectFrom(state)) {
             connect(false);
         } else if (state == SocketState.DISCONNECTED && transport.wantsBinding()) {
@@ -359,14 +353,14 @@ public final class ConnectionLifecycle {
 
     private void scheduleRetry() {
         if (disposed || userStopped || !socket.isAutoConnect() || retryTimer != null
-                || !transport.canConnectFrom(status.state())) {
+                || !transport.canConnectFrom(socket.status().state())) {
             return;
         }
         if (!endpointValid() && !transport.wantsBinding()) {
             return;
         }
         long delay = backoff.nextDelay(socket.getReconnectMinInterval(), socket.getReconnectMaxInterval());
-        retryTimer = loop.schedule(delay, () -> {
+        retryTimer = socket.loop().schedule(delay, () -> {
             retryTimer = null;
             autoStart();
         });
@@ -393,7 +387,7 @@ public final class ConnectionLifecycle {
         userStopped = true;
         reconnectAfterClose = false;
         cancelRetry();
-        SocketState state = status.state();
+        SocketState state = socket.status().state();
         boolean connecting = state == SocketState.HOST_LOOKUP || state == SocketState.CONNECTING;
         if (graceful && connecting) {
             closeWhenConnected = true;
@@ -404,7 +398,7 @@ public final class ConnectionLifecycle {
             cancelAttempt();
         }
         if (!transport.hasChannel()) {
-            status.changeState(SocketState.DISCONNECTED);
+            socket.status().changeState(SocketState.DISCONNECTED);
         } else if (!graceful) {
             finishClose();
         } else if (state != SocketState.CLOSING) {
@@ -423,7 +417,7 @@ public final class ConnectionLifecycle {
      */
     public void finishClose() {
         closeChannel();
-        status.changeState(SocketState.DISCONNECTED);
+        socket.status().changeState(SocketState.DISCONNECTED);
         socket.listeners().fire(listener -> listener.disconnected(socket));
         if (reconnectAfterClose && !userStopped && !disposed) {
             reconnectAfterClose = false;
@@ -442,8 +436,8 @@ public final class ConnectionLifecycle {
      */
     public void connectionLost(SocketError error, String text) {
         closeChannel();
-        status.reportError(error, text);
-        status.changeState(SocketState.DISCONNECTED);
+        socket.status().reportError(error, text);
+        socket.status().changeState(SocketState.DISCONNECTED);
         socket.listeners().fire(listener -> listener.disconnected(socket));
         scheduleRetry();
     }
@@ -492,22 +486,22 @@ public final class ConnectionLifecycle {
         }
         if (transport.hasChannel() && transport.channelOutdated(changed)) {
             closeChannel();
-            status.changeState(SocketState.DISCONNECTED);
+            socket.status().changeState(SocketState.DISCONNECTED);
             autoStart();
             return;
         }
-        SocketState state = status.state();
+        SocketState state = socket.status().state();
         boolean resting = state == SocketState.DISCONNECTED || state == SocketState.BOUND;
         // Setters store at once and announce later: compare with what the attempt uses, so that
         // hostname and port set back to back start one attempt, not two.
         boolean peerMoved = transport.peerProperties().stream().anyMatch(changed::contains)
-                && (resting || !props.snapshot(transport.peerProperties()).equals(activePeer));
+                && (resting || !socket.props().snapshot(transport.peerProperties()).equals(activePeer));
         if (peerMoved) {
             switch (state) {
                 case HOST_LOOKUP:
                 case CONNECTING:
                     cancelAttempt();
-                    status.changeState(transport.restingState());
+                    socket.status().changeState(transport.restingState());
                     break;
                 case CONNECTED:
                     if (!transport.leavePeer()) {
@@ -516,7 +510,7 @@ public final class ConnectionLifecycle {
                         return;
                     }
                     socket.setEnds(socket.localEnd(), null);
-                    status.changeState(transport.restingState());
+                    socket.status().changeState(transport.restingState());
                     break;
                 case CLOSING:
                     reconnectAfterClose = true;
@@ -558,36 +552,42 @@ public final class ConnectionLifecycle {
         SocketError error = SocketErrors.classify(problem, transport.hasChannel()) == SocketError.SOCKET_ACCESS_ERROR
                 ? SocketError.SOCKET_ACCESS_ERROR : SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR;
         String where = socket.getHostname().isEmpty() ? "local " + localDescription() : socket.endpoint();
-        status.reportError(error, "Cannot set " + definition.name() + "=" + props.get(definition) + " on socket '"
+        socket.status().reportError(error, "Cannot set " + definition.name() + "=" + socket.props().get(definition)
+                + " on socket '"
                 + socket.getObjectId() + "' (" + where + "): " + SocketErrors.reason(problem));
     }
 
-    /** Hands the readiness of the socket's one channel to the transport. */
-    private final class Readiness implements ChannelHandler {
-        @Override
-        public void onReady(SelectionKey readyKey) {
-            if (readyKey != transport.currentKey() || !readyKey.isValid()) {
-                return; // a key of a channel closed meanwhile
-            }
-            if (readyKey.isReadable()) {
-                transport.onReadable();
-            }
-            if (readyKey == transport.currentKey() && readyKey.isValid() && readyKey.isWritable()) {
-                transport.onWritable();
-            }
-        }
+    // ---- readiness of the socket's one channel ----------------------------------------------
 
-        @Override
-        public void onLoopShutdown() {
-            disposed = true;
-            cancelAttempt();
-            cancelRetry();
-            boolean wasOpen = transport.hasChannel();
-            closeChannel();
-            status.changeState(SocketState.DISCONNECTED);
-            if (wasOpen) {
-                socket.listeners().fire(listener -> listener.disconnected(socket));
-            }
+    /**
+     * Hands readiness of the socket's channel to the transport; called by the loop.
+     *
+     * @param readyKey the channel's key
+     */
+    @Override
+    public void onReady(SelectionKey readyKey) {
+        if (readyKey != transport.currentKey() || !readyKey.isValid()) {
+            return; // a key of a channel closed meanwhile
+        }
+        if (readyKey.isReadable()) {
+            transport.onReadable();
+        }
+        if (readyKey == transport.currentKey() && readyKey.isValid() && readyKey.isWritable()) {
+            transport.onWritable();
+        }
+    }
+
+    /** The loop is shutting down with the channel registered: the socket ends for good. */
+    @Override
+    public void onLoopShutdown() {
+        disposed = true;
+        cancelAttempt();
+        cancelRetry();
+        boolean wasOpen = transport.hasChannel();
+        closeChannel();
+        socket.status().changeState(SocketState.DISCONNECTED);
+        if (wasOpen) {
+            socket.listeners().fire(listener -> listener.disconnected(socket));
         }
     }
 }

@@ -1,7 +1,8 @@
 package ipsocket.impl.tcp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import ipsocket.impl.io.ReadBuffer;
 import ipsocket.impl.loop.EventLoop;
@@ -11,23 +12,33 @@ import ipsocket.impl.loop.EventLoop;
  * threads read, line detection, and read backpressure (the loop stops reading while the buffer
  * is full and resumes once a reader makes room).
  *
- * <p>The buffer and the peer-closed flag are guarded by one lock; everything else runs on the
- * loop thread.
+ * <p>The buffer and the peer-closed flag are guarded by one lock (the input itself, and the
+ * paused flag is a field updated through a {@link VarHandle}: no extra objects per socket, of
+ * which a gateway holds thousands); everything else runs on the loop thread.
  */
 final class TcpInput {
-    private final Object readLock = new Object();
+    private static final VarHandle READ_PAUSED;
+
+    static {
+        try {
+            READ_PAUSED = MethodHandles.lookup().findVarHandle(TcpInput.class, "readPaused", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Object readLock = this;
     private final ReadBuffer readBuffer = new ReadBuffer();
-    private final AtomicBoolean readPaused = new AtomicBoolean();
+    /** The loop stopped reading because the buffer was full; cleared by whoever resumes it. */
+    private volatile boolean readPaused;
     private final TcpSocketImpl socket;
-    private final EventLoop loop;
     /** Turns reading back on, on the loop thread. */
-    private final Runnable resumeReading;
+    private final TcpTransport transport;
     private boolean peerClosed;
 
-    TcpInput(TcpSocketImpl socket, EventLoop loop, Runnable resumeReading) {
+    TcpInput(TcpSocketImpl socket, TcpTransport transport) {
         this.socket = socket;
-        this.loop = loop;
-        this.resumeReading = resumeReading;
+        this.transport = transport;
     }
 
     // ---- loop thread ------------------------------------------------------------------------
@@ -38,7 +49,7 @@ final class TcpInput {
             readBuffer.clear();
             peerClosed = false;
         }
-        readPaused.set(false);
+        readPaused = false;
     }
 
     /**
@@ -86,14 +97,14 @@ final class TcpInput {
 
     /** Notes that the loop stopped reading because the buffer is full, then looks again. */
     void paused() {
-        readPaused.set(true);
+        readPaused = true;
         // A reader may have made room between the loop's check and the flag: look again.
         resumeIfRoom();
     }
 
     /** Forgets a pause: reading is on again (closing, a new connection). */
     void clearPause() {
-        readPaused.set(false);
+        readPaused = false;
     }
 
     /**
@@ -108,18 +119,19 @@ final class TcpInput {
 
     /** Resumes reading if it was paused and there is room now (after a read or a new limit). */
     void resumeIfRoom() {
-        if (!readPaused.get()) {
+        if (!readPaused) {
             return;
         }
         long space;
         synchronized (readLock) {
             space = effectiveLimit() - readBuffer.size();
         }
-        if (space > 0 && readPaused.compareAndSet(true, false)) {
+        if (space > 0 && READ_PAUSED.compareAndSet(this, true, false)) {
+            EventLoop loop = socket.loop();
             if (loop.inLoop()) {
-                resumeReading.run();
+                transport.resumeReading();
             } else {
-                loop.execute(resumeReading);
+                loop.execute(transport::resumeReading); // rare: only after the buffer was full
             }
         }
     }

@@ -26,11 +26,10 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
     /**
      * Creates the write side of a socket.
      *
-     * @param socket the socket (limits, names for errors)
-     * @param flush flushes on the loop thread
+     * @param transport the socket's transport, which flushes on the loop thread
      */
-    TcpOutput(TcpSocketImpl socket, Runnable flush) {
-        super(socket, flush);
+    TcpOutput(TcpTransport transport) {
+        super(transport);
     }
 
     // ---- loop thread ------------------------------------------------------------------------
@@ -41,7 +40,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      * @param channel the channel
      */
     void open(SocketChannel channel) {
-        synchronized (lock) {
+        synchronized (this) {
             acceptingWrites = true;
             setDirectChannel(channel);
         }
@@ -52,7 +51,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      * limit) and go out in order once {@link #open connected}.
      */
     void acceptWhileConnecting() {
-        synchronized (lock) {
+        synchronized (this) {
             acceptingWrites = true;
             setDirectChannel(null);
         }
@@ -64,22 +63,22 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      * @return the number of bytes dropped
      */
     long discardUnsent() {
-        synchronized (lock) {
+        synchronized (this) {
             long dropped = writeBuffer.size();
             acceptingWrites = false;
             writeBuffer.clear();
-            lock.notifyAll();
+            notifyAll();
             return dropped;
         }
     }
 
     /** Stops accepting writes, drops what is queued and wakes waiting {@code sync()} callers. */
     void close() {
-        synchronized (lock) {
+        synchronized (this) {
             acceptingWrites = false;
             setDirectChannel(null);
             writeBuffer.clear();
-            lock.notifyAll();
+            notifyAll();
         }
     }
 
@@ -103,12 +102,12 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      * @return what was written, whether the buffer is empty, and a failure if one occurred
      */
     Flushed writeTo(SocketChannel channel) {
-        synchronized (lock) {
+        synchronized (this) {
             long written = writeBuffer.writeTo(channel);
             IOException failure = writeBuffer.takeFailure();
             boolean drained = writeBuffer.isEmpty();
             if (drained) {
-                lock.notifyAll();
+                notifyAll();
             }
             return new Flushed(written, failure, drained);
         }
@@ -122,7 +121,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      * @return {@code true} if writes were accepted until now
      */
     boolean stopAccepting() {
-        synchronized (lock) {
+        synchronized (this) {
             boolean was = acceptingWrites;
             acceptingWrites = false;
             return was;
@@ -131,10 +130,10 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
 
     /** Stops accepting writes and drops what is queued (an abort). */
     void discard() {
-        synchronized (lock) {
+        synchronized (this) {
             acceptingWrites = false;
             writeBuffer.clear();
-            lock.notifyAll();
+            notifyAll();
         }
     }
 
@@ -142,7 +141,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         if (refuseWrite()) {
             return -1;
         }
-        synchronized (lock) {
+        synchronized (this) {
             if (!acceptingWrites) {
                 return rejectWrite();
             }
@@ -155,7 +154,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         if (refuseWrite()) {
             return -1;
         }
-        synchronized (lock) {
+        synchronized (this) {
             if (!acceptingWrites) {
                 return rejectWrite();
             }
@@ -168,7 +167,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
 
     /**
      * Writes straight to the channel while nothing is queued, then queues what the OS did not
-     * take, up to the buffer limit. Call holding lock.
+     * take, up to the buffer limit. Call holding the monitor.
      *
      * @param data the bytes, from position to limit
      * @param offered how many of them the caller offers
@@ -228,11 +227,11 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      */
     boolean awaitDrained(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        synchronized (lock) {
+        synchronized (this) {
             try {
                 long remaining;
                 while (!writeBuffer.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+                    TimeUnit.NANOSECONDS.timedWait(this, remaining);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -242,13 +241,13 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
     }
 
     long pending() {
-        synchronized (lock) {
+        synchronized (this) {
             return writeBuffer.size();
         }
     }
 
     boolean acceptsWrites() {
-        synchronized (lock) {
+        synchronized (this) {
             return acceptingWrites;
         }
     }

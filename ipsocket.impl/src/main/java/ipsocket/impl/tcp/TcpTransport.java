@@ -31,10 +31,10 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     private static final int READS_PER_EVENT = 4;
     /** How long a graceful close waits for the peer to close its side after our FIN. */
     static final long LINGERING_CLOSE_MILLIS = 5_000;
-    /** Where the peer is: hostname, port and protocol, and the local end a connection binds. */
-    private static final List<PropertyDef<?>> ENDPOINT = List.of(SocketProperties.HOSTNAME,
+    /** TCP's options; the peer is where it is: hostname, port and protocol, and the local end a connection binds. */
+    private static final Kind KIND = new Kind(TcpOptions.TABLE, List.of(SocketProperties.HOSTNAME,
             SocketProperties.PORT, SocketProperties.PROTOCOL, SocketProperties.LOCAL_ADDRESS,
-            SocketProperties.LOCAL_PORT);
+            SocketProperties.LOCAL_PORT));
 
     private final TcpInput input;
     private final TcpOutput output;
@@ -44,9 +44,9 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     private boolean outputShut;
 
     TcpTransport(TcpSocketImpl socket) {
-        super(socket, TcpOptions.TABLE, ENDPOINT);
-        this.input = new TcpInput(socket, loop, this::resumeReading);
-        this.output = new TcpOutput(socket, this::flushNow);
+        super(socket, KIND);
+        this.input = new TcpInput(socket, this);
+        this.output = new TcpOutput(this);
     }
 
     TcpInput input() {
@@ -58,6 +58,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     }
 
     // ---- what the lifecycle asks ------------------------------------------------------------
+
 
     @Override
     public boolean canConnectFrom(SocketState state) {
@@ -106,10 +107,10 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         for (InetAddress address : addresses) {
             targets.add(new InetSocketAddress(address, port));
         }
-        if (!lifecycle.enterConnecting(attempt)) {
+        if (!lifecycle().enterConnecting(attempt)) {
             return;
         }
-        connector = new HappyEyeballsConnector(loop, targets, socket.getConnectionAttemptDelay(), this::openChannel,
+        connector = new HappyEyeballsConnector(loop(), targets, socket.getConnectionAttemptDelay(), this::openChannel,
                 new HappyEyeballsConnector.Outcome() {
                     @Override
                     public void connected(SocketChannel winner, SelectionKey winnerKey) {
@@ -137,7 +138,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             opened.configureBlocking(false);
-            TcpOptions.TABLE.applyAll(opened, socket.props(), true, lifecycle::reportOptionProblem);
+            TcpOptions.TABLE.applyAll(opened, socket.props(), true, lifecycle()::reportOptionProblem);
             boolean anyLocal = socket.props().get(SocketProperties.LOCAL_ADDRESS).isEmpty()
                     && socket.props().get(SocketProperties.LOCAL_PORT) == 0;
             if (!anyLocal) {
@@ -151,14 +152,14 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     }
 
     private void onConnected(long attempt, SocketChannel winner, SelectionKey winnerKey) {
-        if (attempt != lifecycle.attempt()) {
-            loop.close(winnerKey, winner);
+        if (attempt != lifecycle().attempt()) {
+            loop().close(winnerKey, winner);
             return;
         }
         connector = null;
         channel = winner;
         key = winnerKey;
-        key.attach(lifecycle.readinessHandler());
+        key.attach(lifecycle().readinessHandler());
         key.interestOps(SelectionKey.OP_READ);
         InetSocketAddress local;
         InetSocketAddress peer;
@@ -174,7 +175,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             // equal to the target port reaches itself. That is no peer; it would also keep the
             // port from the server that should come back on it.
             closeChannel();
-            lifecycle.connectFailed(attempt, SocketError.CONNECTION_REFUSED_ERROR, "Connection refused: socket '"
+            lifecycle().connectFailed(attempt, SocketError.CONNECTION_REFUSED_ERROR, "Connection refused: socket '"
                     + socket.getObjectId() + "' reached itself at " + peer + " (nothing listens on "
                     + socket.endpoint() + ")");
             return;
@@ -182,21 +183,21 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         outputShutdownRequested = false;
         outputShut = false;
         output.open(winner);
-        lifecycle.connected(attempt, local, peer);
+        lifecycle().connected(attempt, local, peer);
         if (channel == winner && output.pending() > 0) {
             flushNow(); // what was written while connecting
         }
     }
 
     private void onConnectFailed(long attempt, Exception failure, InetSocketAddress target) {
-        if (attempt != lifecycle.attempt()) {
+        if (attempt != lifecycle().attempt()) {
             return;
         }
         connector = null;
         SocketError error = SocketErrors.classify(failure, false);
         String where = target == null ? socket.endpoint()
                 : socket.endpoint() + " (" + target.getAddress().getHostAddress() + ")";
-        lifecycle.connectFailed(attempt, error, SocketErrors.describe(error) + ": socket '" + socket.getObjectId()
+        lifecycle().connectFailed(attempt, error, SocketErrors.describe(error) + ": socket '" + socket.getObjectId()
                 + "' could not connect to " + where + ": " + SocketErrors.reason(failure));
     }
 
@@ -224,7 +225,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     public void closeChannel() {
         if (channel != null) {
             discardUnreadInput(channel);
-            loop.close(key, channel);
+            loop().close(key, channel);
             channel = null;
             key = null;
         }
@@ -247,11 +248,11 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     private void closeWhenPeerIsDone(SocketChannel target) {
         if (!input.peerClosed() && socket.getLinger() != 0) {
             long limitMillis = socket.getLinger() > 0 ? socket.getLinger() * 1000L : LINGERING_CLOSE_MILLIS;
-            LingeringClose.start(loop, target, key, limitMillis);
+            LingeringClose.start(loop(), target, key, limitMillis);
             channel = null; // the lingering close owns it now
             key = null;
         }
-        lifecycle.finishClose();
+        lifecycle().finishClose();
     }
 
     /**
@@ -261,7 +262,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
      * flooding peer cannot hold the close up.
      */
     private void discardUnreadInput(SocketChannel target) {
-        ByteBuffer buffer = loop.sharedReadBuffer();
+        ByteBuffer buffer = loop().sharedReadBuffer();
         try {
             for (int reads = 0; reads < 16 && target.read(buffer) > 0; reads++) {
                 buffer.clear();
@@ -292,7 +293,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
                     pauseReading();
                     break;
                 }
-                ByteBuffer buffer = loop.sharedReadBuffer();
+                ByteBuffer buffer = loop().sharedReadBuffer();
                 if (space < buffer.capacity()) {
                     buffer.limit((int) space);
                 }
@@ -317,11 +318,11 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         } catch (IOException e) {
             failure = e;
         }
-        long attempt = lifecycle.attempt();
+        long attempt = lifecycle().attempt();
         if (received > 0) {
             socket.announceArrival(received, lineReady);
         }
-        if (attempt != lifecycle.attempt() || channel != source) {
+        if (attempt != lifecycle().attempt() || channel != source) {
             return; // a listener closed or aborted the socket
         }
         if (failure != null) {
@@ -329,7 +330,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         } else if (endOfStream) {
             if (socket.getState() == SocketState.CLOSING && outputShut) {
                 input.markPeerClosed();
-                lifecycle.finishClose(); // the peer's FIN answers ours: the close is complete
+                lifecycle().finishClose(); // the peer's FIN answers ours: the close is complete
             } else {
                 onPeerClosed();
             }
@@ -342,7 +343,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
      * @return {@code true} if the peer's end of stream was reached
      */
     private boolean drainAndDiscard(SocketChannel source) throws IOException {
-        ByteBuffer buffer = loop.sharedReadBuffer();
+        ByteBuffer buffer = loop().sharedReadBuffer();
         int count;
         while ((count = source.read(buffer)) > 0) {
             buffer.clear();
@@ -355,7 +356,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         input.paused();
     }
 
-    private void resumeReading() {
+    void resumeReading() {
         if (key != null && key.isValid() && !input.peerClosed()) {
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);
         }
@@ -364,10 +365,10 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     private void onPeerClosed() {
         input.markPeerClosed();
         key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-        long attempt = lifecycle.attempt();
+        long attempt = lifecycle().attempt();
         socket.status().reportError(SocketError.REMOTE_HOST_CLOSED_ERROR, "The remote host closed the connection"
                 + " of socket '" + socket.getObjectId() + "' to " + socket.endpoint());
-        if (attempt != lifecycle.attempt() || channel == null) {
+        if (attempt != lifecycle().attempt() || channel == null) {
             return;
         }
         if (socket.getState() == SocketState.CLOSING) {
@@ -378,7 +379,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
 
     private void onConnectionError(IOException failure) {
         SocketError error = SocketErrors.classify(failure, true);
-        lifecycle.connectionLost(error, SocketErrors.describe(error) + ": connection of socket '"
+        lifecycle().connectionLost(error, SocketErrors.describe(error) + ": connection of socket '"
                 + socket.getObjectId() + "' to " + socket.endpoint() + " failed: " + SocketErrors.reason(failure));
     }
 
@@ -386,6 +387,11 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
 
     @Override
     public void onWritable() {
+        flushNow();
+    }
+
+    @Override
+    protected void flushQueued() {
         flushNow();
     }
 

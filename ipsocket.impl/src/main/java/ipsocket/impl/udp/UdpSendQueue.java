@@ -39,11 +39,10 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
     /**
      * Creates the send side of a socket.
      *
-     * @param socket the socket (limits, names for errors)
-     * @param flush sends what is queued, on the loop thread
+     * @param transport the socket's transport, which sends what is queued on the loop thread
      */
-    UdpSendQueue(UdpSocketImpl socket, Runnable flush) {
-        super(socket, flush);
+    UdpSendQueue(UdpTransport transport) {
+        super(transport);
     }
 
     /**
@@ -52,7 +51,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @param channel the open channel, or {@code null}
      */
     void direct(DatagramChannel channel) {
-        synchronized (lock) {
+        synchronized (this) {
             setDirectChannel(channel);
         }
     }
@@ -64,7 +63,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @return {@code false} (and a TemporaryError) if the queue is full
      */
     boolean reserve(int size) {
-        synchronized (lock) {
+        synchronized (this) {
             if (bytes + size > socket.getWriteBufferLimit() && bytes > 0) {
                 socket.status().reportErrorFromAnyThread(SocketError.TEMPORARY_ERROR, "The send queue of socket '"
                         + socket.getObjectId() + "' is full (" + bytes + " bytes pending): datagram refused");
@@ -81,7 +80,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @param size its size
      */
     void release(int size) {
-        synchronized (lock) {
+        synchronized (this) {
             bytes -= size;
         }
     }
@@ -108,7 +107,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @param target where to, or {@code null} for the connected peer
      */
     void enqueueReserved(UdpDatagram datagram, InetSocketAddress target) {
-        synchronized (lock) {
+        synchronized (this) {
             if (sendDirectly(datagram, target)) {
                 return;
             }
@@ -157,7 +156,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @return the datagram, or {@code null}
      */
     Outgoing peek() {
-        synchronized (lock) {
+        synchronized (this) {
             return queue.peekFirst();
         }
     }
@@ -168,7 +167,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @param size its payload size before sending
      */
     void remove(int size) {
-        synchronized (lock) {
+        synchronized (this) {
             queue.pollFirst();
             bytes -= size;
         }
@@ -176,7 +175,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
 
     /** Drops every queued datagram; reservations of pending lookups stay. */
     void discard() {
-        synchronized (lock) {
+        synchronized (this) {
             for (Outgoing queued : queue) {
                 bytes -= queued.payload.remaining();
             }
@@ -190,7 +189,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @return the count
      */
     int size() {
-        synchronized (lock) {
+        synchronized (this) {
             return queue.size();
         }
     }
@@ -201,7 +200,7 @@ final class UdpSendQueue extends ChannelOutput<UdpSocketImpl, DatagramChannel> {
      * @return the bytes
      */
     long bytes() {
-        synchronized (lock) {
+        synchronized (this) {
             return bytes;
         }
     }

@@ -13,7 +13,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,8 +37,9 @@ import ipsocket.impl.common.SocketProperties;
 final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel> {
     /** Datagrams received per readiness event before other sockets get their turn. */
     private static final int RECEIVES_PER_EVENT = 64;
-    private static final List<PropertyDef<?>> PEER = List.of(SocketProperties.HOSTNAME,
-            SocketProperties.PORT, SocketProperties.PROTOCOL);
+    /** UDP's options; the peer of the virtual connection is hostname, port and protocol. */
+    private static final Kind KIND = new Kind(UdpOptions.TABLE, List.of(SocketProperties.HOSTNAME,
+            SocketProperties.PORT, SocketProperties.PROTOCOL));
     private static final List<PropertyDef<?>> LOCAL_END = List.of(SocketProperties.LOCAL_ADDRESS,
             SocketProperties.LOCAL_PORT);
 
@@ -55,8 +55,8 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
     private String lastLocalText;
 
     UdpTransport(UdpSocketImpl socket) {
-        super(socket, UdpOptions.TABLE, PEER);
-        this.sendQueue = new UdpSendQueue(socket, this::runScheduledFlush);
+        super(socket, KIND);
+        this.sendQueue = new UdpSendQueue(this);
     }
 
     UdpSendQueue sendQueue() {
@@ -64,6 +64,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
     }
 
     // ---- what the lifecycle asks ------------------------------------------------------------
+
 
     @Override
     public boolean canConnectFrom(SocketState state) {
@@ -119,9 +120,9 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
                 // Several receivers of one group on one host must share its port.
                 opened.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
-            UdpOptions.TABLE.applyAll(opened, socket.props(), false, lifecycle::reportOptionProblem);
+            UdpOptions.TABLE.applyAll(opened, socket.props(), false, lifecycle()::reportOptionProblem);
             opened.bind(socket.configuredLocalEnd());
-            key = loop.register(opened, SelectionKey.OP_READ, lifecycle.readinessHandler());
+            key = loop().register(opened, SelectionKey.OP_READ, lifecycle().readinessHandler());
         } catch (IOException | RuntimeException e) {
             opened.close();
             throw e;
@@ -179,13 +180,13 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
             chosen = addresses.stream().filter(a -> ipv6Channel || a instanceof Inet4Address).findFirst()
                     .orElse(null);
             if (chosen == null) {
-                lifecycle.connectFailed(attempt, SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, "Socket '"
+                lifecycle().connectFailed(attempt, SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, "Socket '"
                         + socket.getObjectId() + "' is bound to an IPv4 address and cannot reach "
                         + socket.endpoint() + " over IPv6");
                 return;
             }
         }
-        if (!lifecycle.enterConnecting(attempt)) {
+        if (!lifecycle().enterConnecting(attempt)) {
             return;
         }
         InetSocketAddress target = new InetSocketAddress(chosen, socket.getPort());
@@ -195,7 +196,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
             }
             channel.connect(target);
         } catch (IOException | RuntimeException e) {
-            lifecycle.connectFailed(attempt, SocketErrors.classify(e, false), "Socket '" + socket.getObjectId()
+            lifecycle().connectFailed(attempt, SocketErrors.classify(e, false), "Socket '" + socket.getObjectId()
                     + "' cannot connect to " + socket.endpoint() + " (" + chosen.getHostAddress() + "): "
                     + SocketErrors.reason(e));
             return;
@@ -207,7 +208,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
             // keep the address from binding
         }
         socket.receiveQueue().keepOnlyFrom(target);
-        lifecycle.connected(attempt, local, target);
+        lifecycle().connected(attempt, local, target);
     }
 
     @Override
@@ -243,7 +244,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
             socket.status().changeState(SocketState.CLOSING);
             flushNow(); // finishes the close once the queue is empty
         } else {
-            lifecycle.finishClose();
+            lifecycle().finishClose();
         }
     }
 
@@ -252,7 +253,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
         sendQueue.direct(null);
         if (channel != null) {
             memberships.clear(); // closing the channel drops its memberships
-            loop.close(key, channel);
+            loop().close(key, channel);
             channel = null;
             key = null;
         }
@@ -265,7 +266,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
     public void onReadable() {
         DatagramChannel source = channel;
         for (int i = 0; i < RECEIVES_PER_EVENT && channel == source; i++) {
-            ByteBuffer buffer = loop.sharedReadBuffer();
+            ByteBuffer buffer = loop().sharedReadBuffer();
             SocketAddress from;
             try {
                 from = source.receive(buffer);
@@ -320,9 +321,10 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
     }
 
     /** Sends what is queued; sending from an unbound socket binds it first, as Qt does. */
-    private void runScheduledFlush() {
+    @Override
+    protected void flushQueued() {
         if (channel == null && socket.getState() == SocketState.DISCONNECTED && sendQueue.size() > 0) {
-            if (!lifecycle.bind(false) && channel == null) {
+            if (!lifecycle().bind(false) && channel == null) {
                 sendQueue.discard();
                 return;
             }
@@ -368,7 +370,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
             socket.reportSent(sentNow);
         }
         if (!blocked && socket.getState() == SocketState.CLOSING && channel == target) {
-            lifecycle.finishClose();
+            lifecycle().finishClose();
         }
     }
 
