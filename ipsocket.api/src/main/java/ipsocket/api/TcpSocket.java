@@ -71,12 +71,14 @@ public interface TcpSocket extends IpSocket {
     /**
      * Returns the {@code SO_LINGER} setting used when the connection closes.
      *
-     * <p>It also bounds the graceful close: once every accepted byte is with the operating
-     * system, {@link #disconnectFromHost()} sends FIN and keeps reading until the peer closes
-     * its side too, for at most this many seconds (5 s when linger is off), and only then
-     * closes. Closing earlier, with the peer's data unread, would make the operating system
-     * reset the connection and the peer lose bytes it had not read yet. With 0 the close is
-     * abortive at once.
+     * <p>It also bounds the end of the connection after a graceful close: once every accepted
+     * byte is with the operating system, {@link #disconnectFromHost()} makes the socket
+     * Disconnected and signals {@code disconnected()} at once, while the connection itself ends
+     * in the background on the socket's loop: FIN, then reading and dropping what the peer still
+     * sends until it closes its side too, for at most this many seconds (5 s when linger is off),
+     * then the close. Closing earlier, with the peer's data unread, would make the operating
+     * system reset the connection and the peer lose bytes it had not read yet. With 0 the close
+     * is abortive at once.
      *
      * @return the linger time in seconds, or -1 (the default) for linger off
      */
