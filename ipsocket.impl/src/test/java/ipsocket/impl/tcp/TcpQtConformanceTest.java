@@ -73,13 +73,11 @@ class TcpQtConformanceTest {
      */
     @Test
     void writeAndDisconnectWhileConnectingDeliverTheBytesAndEndWithDisconnected() throws Exception {
-        ServerSocket held = fixture.silentListener();
-        TcpSocketImpl socket = fixture.tcpSocket();
-        socket.setConnectTimeout(30_000);
-        SocketProbe probe = probe(socket);
+        Held held = connectToHeldListener(30_000);
+        TcpSocketImpl socket = held.socket();
+        SocketProbe probe = held.probe();
         AtomicInteger localPort = rememberLocalPort(socket);
 
-        socket.connectToHost("127.0.0.1", held.getLocalPort());
         assertTrue(Set.of(HOST_LOOKUP, CONNECTING).contains(socket.getState()), probe::describe);
         assertTrue(socket.isOpen(), "open from connectToHost() on");
         assertTrue(socket.isWritable(), "writable from connectToHost() on");
@@ -89,7 +87,7 @@ class TcpQtConformanceTest {
         assertTrue(Set.of(HOST_LOOKUP, CONNECTING).contains(socket.getState()),
                 "the attempt goes on after disconnectFromHost(): " + probe.describe());
 
-        BlockingQueue<Socket> accepted = acceptEverything(held);
+        BlockingQueue<Socket> accepted = acceptEverything(held.listener());
         probe.awaitDisconnected(WAIT);
         assertEquals(List.of(HOST_LOOKUP, CONNECTING, CONNECTED, CLOSING, DISCONNECTED), probe.states(),
                 probe::describe);
@@ -106,12 +104,9 @@ class TcpQtConformanceTest {
      */
     @Test
     void writesWhileConnectingAreDroppedWithTheirCountWhenTheAttemptFails() {
-        ServerSocket held = fixture.silentListener();
-        TcpSocketImpl socket = fixture.tcpSocket();
-        socket.setConnectTimeout(500);
-        SocketProbe probe = probe(socket);
-
-        socket.connectToHost("127.0.0.1", held.getLocalPort());
+        Held held = connectToHeldListener(500);
+        TcpSocketImpl socket = held.socket();
+        SocketProbe probe = held.probe();
         assertEquals(5, socket.write("hello"), probe::describe);
         probe.awaitError(SocketError.SOCKET_TIMEOUT_ERROR, WAIT);
 
@@ -153,12 +148,7 @@ class TcpQtConformanceTest {
      */
     @Test
     void aConnectTimeoutSignalsTheStateBeforeTheError() {
-        ServerSocket held = fixture.silentListener();
-        TcpSocketImpl socket = fixture.tcpSocket();
-        socket.setConnectTimeout(300);
-        SocketProbe probe = probe(socket);
-
-        socket.connectToHost("127.0.0.1", held.getLocalPort());
+        SocketProbe probe = connectToHeldListener(300).probe();
         probe.awaitError(SocketError.SOCKET_TIMEOUT_ERROR, WAIT);
 
         assertEquals(List.of(HOST_LOOKUP, CONNECTING, DISCONNECTED), probe.states(), probe::describe);
@@ -306,6 +296,20 @@ class TcpQtConformanceTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** A socket connecting to a listener that holds it in Connecting, with its probe. */
+    private record Held(TcpSocketImpl socket, SocketProbe probe, ServerSocket listener) {
+    }
+
+    /** Starts connecting a new socket to a listener whose full backlog holds it in Connecting. */
+    private Held connectToHeldListener(int connectTimeoutMillis) {
+        ServerSocket listener = fixture.silentListener();
+        TcpSocketImpl socket = fixture.tcpSocket();
+        socket.setConnectTimeout(connectTimeoutMillis);
+        SocketProbe probe = probe(socket);
+        socket.connectToHost("127.0.0.1", listener.getLocalPort());
+        return new Held(socket, probe, listener);
+    }
 
     /** Records the local port of the socket's connection when it is made. */
     private static AtomicInteger rememberLocalPort(TcpSocketImpl socket) {
