@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -142,6 +143,10 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             boolean anyLocal = socket.props().get(SocketProperties.LOCAL_ADDRESS).isEmpty()
                     && socket.props().get(SocketProperties.LOCAL_PORT) == 0;
             if (!anyLocal) {
+                // A fixed local port must survive a reconnect: the connection this socket closed
+                // last leaves that port in TIME_WAIT, which only address reuse lets bind again.
+                // A port that something else listens on stays refused (Address In Use).
+                opened.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 opened.bind(socket.configuredLocalEnd());
             }
             return opened;

@@ -204,6 +204,30 @@ class TcpStateMachineTest {
         assertErrorStringNames(socket, probe, String.valueOf(target.port()));
     }
 
+    /**
+     * A fixed local port survives a reconnect: the connection closed first by the socket leaves
+     * that port in TIME_WAIT, and the next connection must still bind it (issue 14).
+     */
+    @Test
+    void fixedLocalPortReconnectsWhileTheOldConnectionIsInTimeWait() {
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
+        SocketProbe probe = probe(socket);
+        int localPort = TestServer.freePort();
+        socket.setLocalAddress("127.0.0.1");
+        socket.setLocalPort(localPort);
+        connect(socket, probe, server);
+        assertEquals(localPort, socket.getLocalPort());
+        socket.disconnectFromHost(); // the socket closes first: its side goes to TIME_WAIT
+        probe.awaitDisconnected(WAIT);
+        server.awaitConnection(WAIT).awaitEnd(WAIT);
+
+        socket.connectToHost(); // the same peer: the same four-tuple as the connection in TIME_WAIT
+        probe.awaitConnected(2, WAIT);
+        assertEquals(localPort, socket.getLocalPort(), probe::describe);
+        assertEquals(List.of(), probe.errors(), probe::describe);
+    }
+
     @Test
     void foreignLocalAddressIsSocketAddressNotAvailableError() {
         TestServer target = fixture.startServer(TestServer.Mode.ECHO);
