@@ -367,6 +367,19 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
     }
 
     /**
+     * Writes all the bytes or none, for writes that must not be torn (an inbound WRITE event):
+     * a stream accepts them only if they all fit in its write buffer now; a datagram socket
+     * sends them as one datagram, which is whole by nature.
+     *
+     * @param data the bytes
+     * @return {@code data.length} if accepted, 0 if they do not fit now, -1 if the socket is
+     *         not writable (with the error reported)
+     */
+    public long writeWhole(byte[] data) {
+        return write(data);
+    }
+
+    /**
      * Reports an error found outside the socket (a bad configuration value, an inbound write
      * event that cannot be done); the report is queued on the loop thread.
      *

@@ -96,10 +96,12 @@ final class WriteEventHandler implements EventHandler, AutoCloseable {
             writeDatagram(socket, event, bytes);
             return;
         }
-        long accepted = socket.write(bytes);
+        long accepted = socket.writeWhole(bytes); // never a torn write: all the event's bytes or none
         if (accepted >= 0 && accepted < bytes.length) {
             socket.reportExternalError(SocketError.TEMPORARY_ERROR, "WRITE event for socket '" + objectId
-                    + "': the write buffer is full; " + accepted + " of " + bytes.length + " bytes accepted");
+                    + "' refused: its " + bytes.length + " bytes do not fit in the write buffer now ("
+                    + socket.getBytesToWrite() + " of " + socket.getWriteBufferLimit()
+                    + " bytes pending); nothing of it was sent");
         }
         // accepted == -1: the socket has reported why (OperationError), which is posted as an event
     }

@@ -150,7 +150,16 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
     }
 
     long write(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return writeWhole(text.getBytes(StandardCharsets.UTF_8)); // never cut a character in half
+    }
+
+    /**
+     * Accepts all the bytes or none: 0 when they do not fit in the write buffer now.
+     *
+     * @param bytes the bytes
+     * @return the number of bytes accepted (all or 0), or -1 when the socket is not writable
+     */
+    long writeWhole(byte[] bytes) {
         if (refuseWrite()) {
             return -1;
         }
@@ -159,7 +168,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
                 return rejectWrite();
             }
             if (socket.getWriteBufferLimit() - writeBuffer.size() < bytes.length) {
-                return 0; // never cut a character in half
+                return 0;
             }
             return queueOrWrite(ByteBuffer.wrap(bytes), bytes.length);
         }

@@ -70,6 +70,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     @Override
+    public long writeWhole(byte[] data) {
+        return output.writeWhole(data);
+    }
+
+    @Override
     public long write(ByteBuffer data) {
         return output.write(data);
     }

@@ -68,6 +68,39 @@ class TcpBackpressureTest {
         assertEquals(total, socket.getBytesSent());
     }
 
+    /**
+     * A write that must not be torn (text, an inbound WRITE event) is taken whole or refused
+     * whole when the buffer is nearly full (issue 14: a 32 KiB String was cut at 12,288 bytes),
+     * and every byte accepted still arrives.
+     */
+    @Test
+    void aNearlyFullBufferTakesAWholeWriteOrNoneOfIt() {
+        int limit = 64 * 1024;
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(),
+                TestServer.Mode.IDLE, 0, 32 * 1024);
+        TcpSocketImpl socket = fixture.tcpSocket();
+        SocketProbe probe = probe(socket);
+        socket.setWriteBufferLimit(limit);
+        socket.setSendBufferSize(32 * 1024);
+        connect(socket, probe, server);
+        Connection peer = server.awaitConnection(WAIT);
+        long written = TcpDataTest.fillUntilStalled(socket, TestData.randomBytes(4 * 1024, 9), 64L * MIB);
+        long pending = socket.getBytesToWrite();
+        assertTrue(pending > limit - 32 * 1024, "nearly full: " + pending + " of " + limit);
+
+        String text = "x".repeat(32 * 1024);
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, socket.write(text), "text that does not fit is refused whole");
+        assertEquals(0, socket.writeWhole(bytes), "bytes that must stay whole are refused whole");
+        assertEquals(pending, socket.getBytesToWrite(), "nothing of the refused writes was queued");
+
+        peer.startSinking();
+        probe.await(() -> socket.getBytesToWrite() == 0, BULK, "write buffer drained");
+        assertEquals(bytes.length, socket.writeWhole(bytes), "with room again, the write is taken whole");
+        peer.awaitReceived(written + bytes.length, BULK);
+        assertEquals(written + bytes.length, peer.received());
+    }
+
     @Test
     void socketThatDoesNotReadBuffersAtMostTheLimitAndLosesNothing() {
         int limit = 64 * 1024;
