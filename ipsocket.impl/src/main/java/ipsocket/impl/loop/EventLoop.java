@@ -28,11 +28,15 @@ public final class EventLoop {
 
     /** Size of the per-loop direct buffer that channel reads go through. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Fewer cancelled timers than this are never purged (not worth a pass over the queue). */
+    private static final int MIN_TIMERS_TO_PURGE = 64;
 
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Cancelled timers still in {@link #timers}; loop thread only. */
+    private int cancelledTimers;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
@@ -97,7 +101,7 @@ public final class EventLoop {
      */
     public Timer schedule(long delayMillis, Runnable task) {
         assert inLoop();
-        Timer timer = new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis),
+        Timer timer = new Timer(this, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis),
                 timerSequence++, task);
         timers.add(timer);
         return timer;
@@ -242,9 +246,29 @@ public final class EventLoop {
         Timer timer;
         while ((timer = timers.peek()) != null && timer.deadlineNanos() - now <= 0) {
             timers.poll();
-            if (!timer.isCancelled()) {
+            if (timer.isCancelled()) {
+                cancelledTimers--;
+            } else {
                 safely(timer.task());
             }
+        }
+    }
+
+    /**
+     * Returns how many timers wait in the queue, cancelled ones included; for tests, on the loop.
+     *
+     * @return the queue's size
+     */
+    int queuedTimers() {
+        return timers.size();
+    }
+
+    /** Counts a cancelled timer; purges them once they are half the queue (amortized O(1)). */
+    void timerCancelled() {
+        cancelledTimers++;
+        if (cancelledTimers > MIN_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
+            timers.removeIf(Timer::isCancelled);
+            cancelledTimers = 0;
         }
     }
 
@@ -283,6 +307,7 @@ public final class EventLoop {
         }
         tasks.clear();
         timers.clear();
+        cancelledTimers = 0;
         try {
             selector.close();
         } catch (IOException e) {

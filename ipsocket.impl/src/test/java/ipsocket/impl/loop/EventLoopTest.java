@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,5 +115,30 @@ class EventLoopTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Cancelled timers leave the queue long before their deadline (a connect timeout cancelled
+     * by each of thousands of connections must not stay for the whole timeout), and the timers
+     * still due run.
+     */
+    @Test
+    void cancelledTimersArePurgedAndTheOthersStillRun() throws Exception {
+        CompletableFuture<int[]> sizes = new CompletableFuture<>();
+        CountDownLatch dueRan = new CountDownLatch(1);
+        loop.execute(() -> {
+            List<Timer> cancelled = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                cancelled.add(loop.schedule(3_600_000, () -> { }));
+            }
+            loop.schedule(10, dueRan::countDown);
+            int before = loop.queuedTimers();
+            cancelled.forEach(Timer::cancel);
+            sizes.complete(new int[] {before, loop.queuedTimers()});
+        });
+        int[] queued = sizes.get(5, TimeUnit.SECONDS);
+        assertEquals(1_001, queued[0]);
+        assertTrue(queued[1] < 100, "after cancelling 1,000 of 1,001 timers the queue holds " + queued[1]);
+        assertTrue(dueRan.await(5, TimeUnit.SECONDS), "the timer that was not cancelled ran");
     }
 }
