@@ -3,7 +3,6 @@ package ipsocket.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -77,10 +75,7 @@ class GatewayFilesIT {
 
     @AfterEach
     void stop() throws Exception {
-        GatewayProcesses.stop(gateway);
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        GatewayProcesses.stop(gateway, closeables);
     }
 
     @Test
@@ -233,15 +228,6 @@ class GatewayFilesIT {
     }
 
     private void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!gateway.isAlive()) {
-                fail("the gateway ended while waiting for " + what + "; console:\n" + read(console));
-            }
-            if (System.nanoTime() > deadline) {
-                fail("no " + what + " within " + DEADLINE + "; console:\n" + read(console));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        GatewayProcesses.await(gateway, DEADLINE, console, condition, what);
     }
 }
