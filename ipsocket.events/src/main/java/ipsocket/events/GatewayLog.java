@@ -63,6 +63,11 @@ public class GatewayLog implements LogListener {
         reader.addLogListener(this);
     }
 
+    /**
+     * Writes an entry to the file and the console, if it belongs in the gateway log.
+     *
+     * @param entry the entry
+     */
     @Override
     public void logged(LogEntry entry) {
         if (!kept(entry)) {
@@ -82,20 +87,33 @@ public class GatewayLog implements LogListener {
     }
 
     /**
-     * Whether an entry belongs in the gateway log: WARN and more severe from anyone, INFO and
-     * more severe from ipsocket's own bundles.
+     * Whether an entry belongs in the gateway log.
      *
      * @param entry the entry
      * @return true to keep it
      */
-    static boolean kept(LogEntry entry) {
-        LogLevel level = entry.getLogLevel();
+    private static boolean kept(LogEntry entry) {
+        Bundle bundle = entry.getBundle();
+        return kept(entry.getLogLevel(), bundle == null ? null : bundle.getSymbolicName(), entry.getLoggerName());
+    }
+
+    /**
+     * Whether an entry belongs in the gateway log: WARN and more severe from anyone, INFO from
+     * ipsocket's own bundles, but not the framework's INFO records of their bundle and service
+     * events (loggers {@code Events.Bundle}, {@code Events.Service}, {@code Events.Framework}),
+     * which would fill the log with every socket registered.
+     *
+     * @param level the entry's level
+     * @param bundle the symbolic name of the entry's bundle, or {@code null}
+     * @param logger the entry's logger name, or {@code null}
+     * @return true to keep it
+     */
+    static boolean kept(LogLevel level, String bundle, String logger) {
         if (level.ordinal() <= LogLevel.WARN.ordinal()) { // AUDIT, ERROR, WARN
             return true;
         }
-        Bundle bundle = entry.getBundle();
-        String name = bundle == null ? null : bundle.getSymbolicName();
-        return level == LogLevel.INFO && name != null && name.startsWith("ipsocket");
+        return level == LogLevel.INFO && bundle != null && bundle.startsWith("ipsocket")
+                && (logger == null || !logger.startsWith("Events."));
     }
 
     /**
