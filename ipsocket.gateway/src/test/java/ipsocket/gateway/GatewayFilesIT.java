@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * file and on the console only for a socket with {@code publishData = true}, and a private
  * configuration property (leading dot) appears nowhere;</li>
  * <li>a bad configuration value is written to the gateway log file, naming key and value,
- * and printed on the console ({@code --no-shell}).</li>
+ * and printed on the console ({@code --no-shell}); so is a configuration file that the
+ * configuration loader (FileInstall) rejects as a whole, naming the file and the reason.</li>
  * </ul>
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -150,13 +151,26 @@ class GatewayFilesIT {
     }
 
     @Test
-    void badConfigurationValueIsInTheGatewayLogFileAndOnTheConsole() throws Exception {
+    void badValuesAndRejectedFilesAreInTheGatewayLogFileAndOnTheConsole() throws Exception {
         start();
         writeConfig("ipsocket.TcpSocket-bad.cfg", "objectId = bad\nhostname = 127.0.0.1\nport = 70000\n");
         await(() -> read(gatewayLog).lines().anyMatch(line -> line.contains("WARN") && line.contains("port")
                 && line.contains("70000")), "a WARN line naming port and 70000 in " + gatewayLog);
         await(() -> read(console).lines().anyMatch(line -> line.contains("WARN") && line.contains("70000")),
                 "the warning on the console");
+
+        // Files the configuration loader rejects as a whole: a bad backslash-u escape, a key repeated in
+        // another case. Each is named, with the reason, in the log file and on the console.
+        writeConfig("ipsocket.TcpSocket-escape.cfg", "objectId = escape\nhostname = \\uZZZZ\nport = 1\n");
+        writeConfig("ipsocket.TcpSocket-twice.cfg", "objectId = twice\nhostname = a\nHostname = b\nport = 1\n");
+        for (String[] rejected : new String[][] {{"ipsocket.TcpSocket-escape.cfg", "ZZZZ"},
+                {"ipsocket.TcpSocket-twice.cfg", "Hostname"}}) {
+            for (Path output : List.of(gatewayLog, console)) {
+                await(() -> read(output).lines().anyMatch(line -> line.contains("ERROR")
+                        && line.contains(rejected[0]) && line.contains(rejected[1])),
+                        "an ERROR line naming " + rejected[0] + " and " + rejected[1] + " in " + output);
+            }
+        }
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX modes");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(gatewayLog)));
     }
