@@ -20,7 +20,8 @@ import ipsocket.api.SocketEvents;
 /**
  * Prints one readable line per ipsocket event on the console, when the framework property
  * {@code ipsocket.console.events} is {@code true} (the gateway's default), for example
- * {@code 12:00:01.250 tcp device     STATE_CHANGED  Connecting  127.0.0.1:47010}.
+ * {@code 12:00:01.250 tcp device     STATE_CHANGED  Connecting  127.0.0.1:47010}. Payloads
+ * and private properties are withheld as {@link EventPrivacy} says.
  */
 @Component(immediate = true, service = {})
 public class ConsoleEvents implements EventHandler {
@@ -29,6 +30,7 @@ public class ConsoleEvents implements EventHandler {
 
     private final PrintStream out = System.out;
     private final ServiceRegistration<EventHandler> registration;
+    private final EventPrivacy privacy;
 
     /**
      * Subscribes when the console is enabled.
@@ -39,8 +41,10 @@ public class ConsoleEvents implements EventHandler {
     public ConsoleEvents(BundleContext context) {
         if (!Boolean.parseBoolean(context.getProperty(ENABLED_PROPERTY))) {
             registration = null;
+            privacy = null;
             return;
         }
+        privacy = new EventPrivacy(context);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(EventConstants.EVENT_TOPIC, SocketEvents.ALL_TOPICS);
         registration = context.registerService(EventHandler.class, this, properties);
@@ -48,7 +52,7 @@ public class ConsoleEvents implements EventHandler {
 
     @Override
     public void handleEvent(Event event) {
-        out.println(describe(event, LocalTime.now()));
+        out.println(describe(privacy.redact(event), LocalTime.now()));
     }
 
     /**
@@ -88,6 +92,9 @@ public class ConsoleEvents implements EventHandler {
                         .append(event.getProperty(SocketEvents.SENDER_PORT));
             }
             line.append(": ").append(printable(data));
+        } else if (event.containsProperty(EventPrivacy.WITHHELD_LENGTH)) {
+            line.append("  ").append(event.getProperty(EventPrivacy.WITHHELD_LENGTH))
+                    .append(" bytes (not shown: publishData is false)");
         }
         return line.toString();
     }
@@ -106,6 +113,7 @@ public class ConsoleEvents implements EventHandler {
     void deactivate() {
         if (registration != null) {
             registration.unregister();
+            privacy.close();
         }
     }
 }

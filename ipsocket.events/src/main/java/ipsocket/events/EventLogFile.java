@@ -1,11 +1,6 @@
 package ipsocket.events;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
@@ -23,15 +18,19 @@ import ipsocket.api.SocketEvents;
 /**
  * Appends every ipsocket event to a file as one JSON object per line, when the framework
  * property {@code ipsocket.events.file} names a file (the gateway's {@code --events FILE}).
- * Each line is flushed at once, so a reader sees it immediately and a crash loses nothing
- * written before.
+ * Each line is handed to the operating system at once, so a reader sees it immediately and a
+ * crash loses nothing written before. The file is created owner-only (0600) and rotated by size
+ * ({@code ipsocket.events.maxBytes}, default 10 MiB; {@code ipsocket.events.maxFiles} files
+ * kept, default 5: see {@link RotatingFile}). Payloads and private properties are withheld as
+ * {@link EventPrivacy} says.
  */
 @Component(immediate = true, service = {})
 public class EventLogFile implements EventHandler {
-    /** Framework property naming the file. */
-    static final String FILE_PROPERTY = "ipsocket.events.file";
+    /** Prefix of the framework properties: {@code .file}, {@code .maxBytes}, {@code .maxFiles}. */
+    static final String PROPERTY_PREFIX = "ipsocket.events";
 
-    private final BufferedWriter writer;
+    private final RotatingFile file;
+    private final EventPrivacy privacy;
     private final ServiceRegistration<EventHandler> registration;
 
     /**
@@ -42,18 +41,13 @@ public class EventLogFile implements EventHandler {
      */
     @Activate
     public EventLogFile(BundleContext context) throws IOException {
-        String file = context.getProperty(FILE_PROPERTY);
-        if (file == null || file.isBlank()) {
-            writer = null;
+        file = RotatingFile.fromProperties(PROPERTY_PREFIX, context::getProperty);
+        if (file == null) {
+            privacy = null;
             registration = null;
             return;
         }
-        Path path = Path.of(file.trim()).toAbsolutePath();
-        if (path.getParent() != null) {
-            Files.createDirectories(path.getParent());
-        }
-        writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        privacy = new EventPrivacy(context);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(EventConstants.EVENT_TOPIC, SocketEvents.ALL_TOPICS);
         registration = context.registerService(EventHandler.class, this, properties);
@@ -61,15 +55,10 @@ public class EventLogFile implements EventHandler {
 
     @Override
     public void handleEvent(Event event) {
-        String line = EventJson.toJson(event);
-        synchronized (this) {
-            try {
-                writer.write(line);
-                writer.newLine();
-                writer.flush();
-            } catch (IOException e) {
-                System.err.println("ipsocket event log: cannot write: " + e.getMessage());
-            }
+        try {
+            file.append(EventJson.toJson(privacy.redact(event)));
+        } catch (IOException e) {
+            System.err.println("ipsocket event log: cannot write: " + e.getMessage());
         }
     }
 
@@ -78,10 +67,9 @@ public class EventLogFile implements EventHandler {
         if (registration != null) {
             registration.unregister();
         }
-        if (writer != null) {
-            synchronized (this) {
-                writer.close();
-            }
+        if (file != null) {
+            privacy.close();
+            file.close();
         }
     }
 }

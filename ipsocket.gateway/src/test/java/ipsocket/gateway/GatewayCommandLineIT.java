@@ -43,7 +43,8 @@ class GatewayCommandLineIT {
     void helpNamesEveryOptionAndExitsZero() throws Exception {
         Run run = gateway("--help");
         assertEquals(0, run.status(), run.output());
-        for (String option : List.of("--conf DIR", "--deploy DIR", "--events FILE", "--no-shell", "--help")) {
+        for (String option : List.of("--conf DIR", "--deploy DIR", "--events FILE", "--log FILE", "--no-shell",
+                "--help")) {
             assertTrue(run.output().contains(option), "help names " + option + ":\n" + run.output());
         }
     }

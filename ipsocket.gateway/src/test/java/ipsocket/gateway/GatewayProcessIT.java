@@ -2,7 +2,6 @@ package ipsocket.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import com.google.gson.JsonObject;
@@ -64,10 +62,7 @@ class GatewayProcessIT {
 
     @AfterEach
     void stop() throws Exception {
-        GatewayProcesses.stop(gateway); // the script and its JVM: no orphan outlives the test
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        GatewayProcesses.stop(gateway, closeables); // the script and its JVM: no orphan outlives the test
     }
 
     @Test
@@ -157,24 +152,11 @@ class GatewayProcessIT {
     }
 
     private void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!gateway.isAlive()) {
-                fail("the gateway ended while waiting for " + what + "; log:\n" + readLog());
-            }
-            if (System.nanoTime() > deadline) {
-                fail("no " + what + " within " + DEADLINE + "; log:\n" + readLog());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        GatewayProcesses.await(gateway, DEADLINE, log, condition, what);
     }
 
     private String readLog() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return GatewayProcesses.read(log);
     }
 
     /** A loopback server accepting one connection on its own thread. */

@@ -1,12 +1,21 @@
 package ipsocket.gateway;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Ends a gateway started through the {@code ./gateway} script, with its JVM: the script runs
  * the JVM as a child, so killing only the script would leave the JVM running as an orphan.
+ * Also waits for what a gateway test expects, failing with the gateway's output.
  */
 final class GatewayProcesses {
     private GatewayProcesses() {
@@ -37,5 +46,56 @@ final class GatewayProcesses {
             }
         }
         gateway.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops the gateway ({@link #stop(Process)}), then closes the test's own resources (peers).
+     *
+     * @param gateway the script's process, or {@code null}
+     * @param closeables closed in order after the gateway has ended
+     * @throws Exception if one cannot be closed
+     */
+    static void stop(Process gateway, List<AutoCloseable> closeables) throws Exception {
+        stop(gateway);
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    /**
+     * Polls a condition every 50 ms until it holds; fails, with the gateway's output, when the
+     * gateway ends first or the deadline passes.
+     *
+     * @param gateway the running gateway
+     * @param within the deadline
+     * @param output the file the gateway's standard output goes to
+     * @param condition what is awaited
+     * @param what says what is awaited, for the failure message
+     */
+    static void await(Process gateway, Duration within, Path output, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!gateway.isAlive()) {
+                Assertions.fail("the gateway ended while waiting for " + what + "; log:\n" + read(output));
+            }
+            if (System.nanoTime() > deadline) {
+                Assertions.fail("no " + what + " within " + within + "; log:\n" + read(output));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    /**
+     * Returns the gateway's output so far, for a failure message.
+     *
+     * @param output the file the gateway's standard output goes to
+     * @return its text, or a note saying why there is none
+     */
+    static String read(Path output) {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 }

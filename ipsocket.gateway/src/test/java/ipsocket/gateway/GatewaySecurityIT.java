@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
@@ -88,10 +87,7 @@ class GatewaySecurityIT {
 
     @AfterEach
     void stop() throws Exception {
-        GatewayProcesses.stop(gateway);
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        GatewayProcesses.stop(gateway, closeables); // the script and its JVM: no orphan outlives the test
     }
 
     // ---- nothing listens ------------------------------------------------------------------
@@ -249,24 +245,11 @@ class GatewaySecurityIT {
     }
 
     private void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!gateway.isAlive()) {
-                fail("the gateway ended while waiting for " + what + "; log:\n" + readLog());
-            }
-            if (System.nanoTime() > deadline) {
-                fail("no " + what + " within " + DEADLINE + "; log:\n" + readLog());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        GatewayProcesses.await(gateway, DEADLINE, log, condition, what);
     }
 
     private String readLog() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return GatewayProcesses.read(log);
     }
 
     // ---- no deserialization ---------------------------------------------------------------

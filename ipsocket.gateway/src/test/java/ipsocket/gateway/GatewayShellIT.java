@@ -1,6 +1,7 @@
 package ipsocket.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -100,14 +101,16 @@ class GatewayShellIT {
         awaitOutput("connect a socket to its hostname and port");
 
         // A configuration file without objectId: the socket is named by its PID, and the
-        // shell finds it by the file's NAME too.
-        Files.writeString(conf.resolve("ipsocket.UdpSocket-filed.cfg"), "localAddress = 127.0.0.1\nlocalPort = 0\n");
+        // shell finds it by the file's NAME too. Its private property (leading dot) is never shown.
+        Files.writeString(conf.resolve("ipsocket.UdpSocket-filed.cfg"), "localAddress = 127.0.0.1\nlocalPort = 0\n"
+                + ".password = hunter2-shell\n");
         awaitOutput("udp ipsocket.UdpSocket~filed");
         type(console, "ipsocket:info filed");
         awaitOutput("objectId             ipsocket.UdpSocket~filed");
 
         type(console, "ipsocket:info nosuchsocket");
         awaitOutput("no socket named 'nosuchsocket'");
+        assertFalse(output.toString().contains("hunter2-shell"), "a private property is shown:\n" + output);
 
         type(console, "shutdown");
         assertTrue(gateway.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the gateway ends after shutdown");

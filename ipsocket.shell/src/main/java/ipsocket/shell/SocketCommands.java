@@ -112,7 +112,8 @@ public class SocketCommands {
      * Shows everything about one socket.
      *
      * @param name the socket's object id
-     * @return the socket's state, addresses, counters and properties
+     * @return the socket's state, addresses, counters and properties (private ones, with a
+     *         leading dot, left out)
      */
     @Descriptor("show the state, addresses, counters and every property of a socket")
     public String info(@Descriptor("the socket's objectId, or its configuration name") String name) {
@@ -130,6 +131,9 @@ public class SocketCommands {
         line(out, "bytesReceived", socket.getBytesReceived());
         line(out, "bytesSent", socket.getBytesSent());
         for (Map.Entry<String, Object> property : socket.serializeProperties().entrySet()) {
+            if (property.getKey().startsWith(".")) {
+                continue; // a private property (a password): never shown
+            }
             Object value = property.getValue();
             line(out, property.getKey(), value instanceof String[] ? String.join(",", (String[]) value) : value);
         }
