@@ -41,8 +41,8 @@ import ipsocket.api.TcpSocket;
  * Proves CONTRACT.md §2's rule for bad values: for every configuration key of both socket
  * kinds, a bad value (wrong type, out of range, empty, unknown protocol name "IPX") never stops
  * the component: the socket is still registered, posts ERROR_OCCURRED with the right seed error
- * (hostname: EmptyHostNameError, port: PortNumberOutOfRangeError, local address/port and
- * multicast keys: SocketAddressNotAvailableError, all others: UnsupportedSocketOperationError),
+ * (hostname: EmptyHostNameError, or HostNotFoundError for text that names no host such as
+ * "http://x"; port: PortNumberOutOfRangeError, local address/port and multicast keys: SocketAddressNotAvailableError, all others: UnsupportedSocketOperationError),
  * its error.code, and an errorString naming the key, and exactly one warning naming the
  * configuration is logged through the OSGi log. A bad value in a live update behaves the same,
  * and afterwards the framework is intact: every bundle active, no component failed, and good
@@ -55,6 +55,7 @@ public class BadConfigurationIT extends SocketTestSupport {
     private static final int PORT = SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR.value();
     private static final int ADDRESS = SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR.value();
     private static final int UNSUPPORTED = SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR.value();
+    private static final int NOT_FOUND = SocketError.HOST_NOT_FOUND_ERROR.value();
 
     private final List<LogEntry> log = new CopyOnWriteArrayList<>();
     private final LogListener logListener = log::add;
@@ -153,7 +154,16 @@ public class BadConfigurationIT extends SocketTestSupport {
                 new Case(tcp, SocketConfig.KEEP_ALIVE_INTERVAL, -1, UNSUPPORTED),
                 new Case(tcp, SocketConfig.KEEP_ALIVE_COUNT, 200, UNSUPPORTED),
                 new Case(tcp, SocketConfig.LINGER, -2, UNSUPPORTED),
-                new Case(tcp, SocketConfig.CONNECTION_ATTEMPT_DELAY, 5, UNSUPPORTED));
+                new Case(tcp, SocketConfig.CONNECTION_ATTEMPT_DELAY, 5, UNSUPPORTED),
+                // issue 14: lenient numbers, hostnames that are no host, crossed reconnect bounds
+                new Case(tcp, SocketConfig.PORT, "5020.0", PORT),
+                new Case(tcp, SocketConfig.PORT, "1e3", PORT),
+                new Case(tcp, SocketConfig.PORT, "\u0665\u0660\u0662\u0660", PORT),
+                new Case(tcp, SocketConfig.CONNECT_TIMEOUT, "1e3", UNSUPPORTED),
+                new Case(tcp, SocketConfig.PROTOCOL, "\u0662", UNSUPPORTED),
+                new Case(tcp, SocketConfig.HOSTNAME, "http://x", NOT_FOUND),
+                new Case(tcp, SocketConfig.HOSTNAME, "plc 1", NOT_FOUND),
+                new Case(tcp, SocketConfig.RECONNECT_MIN_INTERVAL, 999_999, UNSUPPORTED));
     }
 
     private static List<Case> udpCases() {
@@ -174,7 +184,9 @@ public class BadConfigurationIT extends SocketTestSupport {
                 new Case(udp, SocketConfig.LOCAL_ADDRESS, Boolean.TRUE, ADDRESS),
                 new Case(udp, SocketConfig.MULTICAST_TTL, "x", UNSUPPORTED),
                 new Case(udp, SocketConfig.AUTO_CONNECT, 2, UNSUPPORTED),
-                new Case(udp, SocketConfig.MULTICAST_LOOPBACK, "x", UNSUPPORTED));
+                new Case(udp, SocketConfig.MULTICAST_LOOPBACK, "x", UNSUPPORTED),
+                new Case(udp, SocketConfig.PORT, "502.0", PORT),
+                new Case(udp, SocketConfig.RECEIVE_QUEUE_LIMIT, "1e3", UNSUPPORTED));
     }
 
     private String topicPrefix(Case badCase) {

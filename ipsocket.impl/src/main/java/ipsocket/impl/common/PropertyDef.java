@@ -193,6 +193,11 @@ public final class PropertyDef<T> {
                 } else if (raw instanceof Number) {
                     protocol = NetworkProtocol.fromValue((int) toLong(name, raw, "0, 1 or 2"));
                 } else if (raw instanceof String) {
+                    if (((String) raw).chars().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))) {
+                        // NetworkProtocol.parse takes numbers through Integer.parseInt: any script's digits
+                        throw new IllegalArgumentException("'" + Texts.abbreviate(raw)
+                                + "' has digits other than 0-9: expected IPv4Protocol, IPv6Protocol or AnyIPProtocol");
+                    }
                     protocol = NetworkProtocol.parse((String) raw);
                 } else {
                     throw wrongType(name, raw, "IPv4Protocol, IPv6Protocol or AnyIPProtocol");

@@ -26,7 +26,8 @@ import ipsocket.impl.common.Texts;
  * exceed {@code reconnectMaxInterval} (when it does, both keep their defaults). Keys that are no
  * socket property of the kind are returned as {@linkplain Reading#unknownKeys() unknown}, except
  * the standard ones ({@code objectId}, {@code service.*}, {@code component.*},
- * {@code felix.fileinstall.*}) and private ones (leading dot), which are left to the caller.
+ * {@code felix.fileinstall.*}, {@code osgi.*} such as DS's {@code osgi.ds.satisfying.condition.target},
+ * and reference targets {@code *.target}) and private ones (leading dot), which are left to the caller.
  */
 public final class ConfigurationReader {
 
@@ -54,7 +55,8 @@ public final class ConfigurationReader {
     }
 
     /** Key prefixes that frameworks and tools put into a configuration; never unknown keys. */
-    private static final List<String> STANDARD_PREFIXES = List.of("service.", "component.", "felix.fileinstall.", ".");
+    private static final List<String> STANDARD_PREFIXES = List.of("service.", "component.", "felix.fileinstall.",
+            "osgi.", ".");
 
     private ConfigurationReader() {
     }
@@ -125,16 +127,19 @@ public final class ConfigurationReader {
     }
 
     /**
-     * The cross-key check of the backoff bounds: a minimum above the maximum is refused, naming
-     * both keys and values, and both keys keep their defaults.
+     * The cross-key check of the backoff bounds: a minimum above the maximum (an absent one at its
+     * default) is refused, naming both keys and values, and both keys keep their defaults. Not
+     * when either bound is bad itself: that one is reported already, once.
      */
     private static void checkReconnectBounds(List<PropertyDef<?>> definitions, Map<String, ?> properties,
             SocketSettings.Builder settings, List<ConfigurationProblem> problems, Map<String, Object> good) {
         PropertyDef<Integer> minimum = SocketProperties.RECONNECT_MIN_INTERVAL;
         PropertyDef<Integer> maximum = SocketProperties.RECONNECT_MAX_INTERVAL;
-        if (!definitions.contains(minimum) || !definitions.contains(maximum)
+        boolean eitherBad = problems.stream().anyMatch(problem -> problem.key().equals(minimum.name())
+                || problem.key().equals(maximum.name()));
+        if (eitherBad || !definitions.contains(minimum) || !definitions.contains(maximum)
                 || !(good.containsKey(minimum.name()) || good.containsKey(maximum.name()))) {
-            return;
+            return; // a bad bound is reported already; two defaults are in order
         }
         int min = (Integer) good.getOrDefault(minimum.name(), minimum.defaultValue());
         int max = (Integer) good.getOrDefault(maximum.name(), maximum.defaultValue());
@@ -174,8 +179,8 @@ public final class ConfigurationReader {
      * @return whether it is never reported as unknown
      */
     static boolean isStandardKey(String key) {
-        if (key.equals(SocketConfig.OBJECT_ID)) {
-            return true;
+        if (key.equals(SocketConfig.OBJECT_ID) || key.endsWith(".target")) {
+            return true; // NAME.target: a reference's target filter, which DS takes from the configuration
         }
         for (String prefix : STANDARD_PREFIXES) {
             if (key.startsWith(prefix)) {

@@ -1,29 +1,22 @@
 package ipsocket.impl.osgi;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
-import org.osgi.service.metatype.annotations.Designate;
 
-import ipsocket.api.SocketConfig;
-import ipsocket.api.SocketPids;
 import ipsocket.impl.common.AbstractIpSocket;
-import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.loop.EventLoopGroup;
 
 /**
@@ -33,20 +26,10 @@ import ipsocket.impl.loop.EventLoopGroup;
  * the loop threads run while the bundle is active, not only while some socket holds the
  * runtime, so sockets coming and going do not start and stop threads.
  *
- * <p>The configuration ({@code ipsocket.EventLoop}) is read from the raw properties, not through
- * a DS configuration type: a value that does not convert must not make SCR fail the component
- * (and with it remove every socket). A bad or out-of-range {@code ioThreads} is refused with a
- * warning naming the key and the value, and the loops keep their last good size (the default
- * when the first configuration is bad). An update that leaves the thread count as it is changes
- * nothing; one that changes it restarts the runtime, and so every socket, on the new threads.
+ * <p>The size of the loops comes from {@link EventLoopConfigurator}, through a {@link LoopSize}.
  */
-@Component(service = SocketRuntime.class, immediate = true, configurationPid = SocketPids.EVENT_LOOP,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = EventLoopConfiguration.class)
+@Component(service = SocketRuntime.class, immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE)
 public class SocketRuntime {
-
-    /** The one key of the event loop configuration: 1 to 64 threads, no clamping. */
-    static final PropertyDef<Integer> IO_THREADS = PropertyDef.integer(SocketConfig.IO_THREADS, 1, 1, 64, null);
 
     private final EventLoopGroup loops;
     private final EventAdminWatch events;
@@ -80,58 +63,16 @@ public class SocketRuntime {
     /**
      * Starts the event loop threads and the event bridge (when an EventAdmin is present).
      *
-     * @param properties the component properties, with the event loop configuration if any
+     * @param size the event loop size in force (a new size restarts this component)
      * @param context this bundle's context
      */
     @Activate
-    public SocketRuntime(Map<String, Object> properties, BundleContext context) {
+    public SocketRuntime(@Reference(name = "loopSize") LoopSize size, BundleContext context) {
         this.context = context;
-        Integer configured = ioThreads(properties, IO_THREADS.defaultValue());
-        this.loops = new EventLoopGroup(configured);
+        this.loops = new EventLoopGroup(size.ioThreads());
         // Before any socket can have this runtime: a present EventAdmin sees every first event.
         this.events = new EventAdminWatch(context, this);
         events.open();
-    }
-
-    /**
-     * Applies a changed event loop configuration: a bad value is refused with a warning and
-     * changes nothing; the same thread count changes nothing; another thread count restarts this
-     * component (its sockets depend on it, so they are recreated on the new threads).
-     *
-     * @param properties the component properties, with the new configuration if any
-     * @param component this component's context, to restart it
-     */
-    @Modified
-    void modified(Map<String, Object> properties, ComponentContext component) {
-        int wanted = ioThreads(properties, loops.threadCount());
-        if (wanted != loops.threadCount()) {
-            String name = (String) component.getProperties().get("component.name");
-            // Both run later on SCR's own thread, in this order: deactivate, then activate with the
-            // configuration as it is then.
-            component.disableComponent(name);
-            component.enableComponent(name);
-        }
-    }
-
-    /**
-     * Reads {@code ioThreads} from the properties.
-     *
-     * @param properties the component properties
-     * @param fallback what a bad value leaves in place
-     * @return the configured count, the default when absent, or {@code fallback} when bad
-     */
-    private Integer ioThreads(Map<String, Object> properties, int fallback) {
-        Object raw = properties.get(IO_THREADS.name());
-        if (raw == null) {
-            return IO_THREADS.defaultValue();
-        }
-        try {
-            return IO_THREADS.convert(raw);
-        } catch (IllegalArgumentException e) {
-            warn("Bad value in configuration " + SocketPids.EVENT_LOOP + ": " + e.getMessage() + "; the event loop"
-                    + " keeps " + fallback + " I/O thread" + (fallback == 1 ? "" : "s") + " and every socket stays");
-            return fallback;
-        }
     }
 
     /** Stops publishing and the loop threads; every socket was closed before (it depends on us). */
@@ -253,12 +194,22 @@ public class SocketRuntime {
      * @param message the line
      */
     void warn(String message) {
-        Logger current = logger;
-        if (current != null) {
-            current.warn(message);
+        warn(logger, context, message);
+    }
+
+    /**
+     * Logs one warning line through the OSGi log: the given logger, else a logger looked up now
+     * (a component's logger field is bound only after its constructor), else the platform log.
+     *
+     * @param logger the component's logger, or {@code null}
+     * @param context the bundle context to look a logger up with
+     * @param message the line
+     */
+    static void warn(Logger logger, BundleContext context, String message) {
+        if (logger != null) {
+            logger.warn(message);
             return;
         }
-        // Not bound yet (while activating, fields are injected after the constructor): look it up.
         ServiceReference<LoggerFactory> reference = context.getServiceReference(LoggerFactory.class);
         LoggerFactory factory = reference == null ? null : context.getService(reference);
         if (factory != null) {

@@ -66,6 +66,7 @@ class PropertyDefTest {
         assertEquals(NetworkProtocol.ANY_IP_PROTOCOL, SocketProperties.PROTOCOL.convert("2"));
         assertMessage(() -> SocketProperties.PROTOCOL.convert("IPX"), "protocol");
         assertMessage(() -> SocketProperties.PROTOCOL.convert("UnknownProtocol"), "cannot be used");
+        assertMessage(() -> SocketProperties.PROTOCOL.convert("\u0662"), "has digits other than 0-9");
     }
 
     @Test

@@ -97,6 +97,10 @@ class ConfigurationReaderTest {
 
         assertEquals(List.of(), ConfigurationReader.read(SocketProperties.TCP,
                 Map.of("reconnectMinInterval", 100, "reconnectMaxInterval", 100)).problems());
+        ConfigurationReader.Reading badMinimum = ConfigurationReader.read(SocketProperties.TCP,
+                Map.of("reconnectMinInterval", -1, "reconnectMaxInterval", 500));
+        assertEquals(List.of("reconnectMinInterval"), badMinimum.problems().stream().map(ConfigurationProblem::key)
+                .toList(), "a bad bound is reported once, not again as crossed");
     }
 
     /** Issue 14: unknown keys are listed, standard and private keys are not. */
@@ -104,8 +108,9 @@ class ConfigurationReaderTest {
     void unknownKeysAreListedStandardAndPrivateOnesAreNot() {
         ConfigurationReader.Reading reading = ConfigurationReader.read(SocketProperties.TCP, Map.of(
                 "hostnmae", "plc1", "lowdelay", "true", "multicastGroups", "239.1.1.1", "objectId", "a",
-                "service.pid", "p", "service.factoryPid", "f", "component.name", "c", "component.id", 3L,
-                "felix.fileinstall.filename", "file:/conf/ipsocket.TcpSocket-a.cfg", ".secret", "s3cret"));
+                "service.pid", "p", "component.id", 3L,
+                "felix.fileinstall.filename", "file:/conf/ipsocket.TcpSocket-a.cfg", ".secret", "s3cret",
+                "osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)", "runtime.target", "(x=y)"));
         assertEquals(List.of("hostnmae", "lowdelay", "multicastGroups"), reading.unknownKeys());
         assertEquals(List.of(), reading.problems());
         assertEquals(List.of(), ConfigurationReader.read(SocketProperties.UDP,
