@@ -8,11 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -24,10 +21,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.event.Event;
-import org.osgi.service.log.LogEntry;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
 
 import ipsocket.api.IoDevice;
 import ipsocket.api.SocketConfig;
@@ -50,16 +43,12 @@ import ipsocket.api.TcpSocket;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BadConfigurationIT extends SocketTestSupport {
+public class BadConfigurationIT extends LoggedSocketTestSupport {
     private static final int HOST = SocketError.EMPTY_HOST_NAME_ERROR.value();
     private static final int PORT = SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR.value();
     private static final int ADDRESS = SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR.value();
     private static final int UNSUPPORTED = SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR.value();
     private static final int NOT_FOUND = SocketError.HOST_NOT_FOUND_ERROR.value();
-
-    private final List<LogEntry> log = new CopyOnWriteArrayList<>();
-    private final LogListener logListener = log::add;
-    private LogReaderService logReader;
 
     /**
      * Returns the framework set-up.
@@ -69,25 +58,6 @@ public class BadConfigurationIT extends SocketTestSupport {
     @Configuration
     public Option[] configuration() {
         return baseOptions();
-    }
-
-    /**
-     * Starts collecting log entries.
-     *
-     * @throws Exception if the log reader is missing
-     */
-    @Before
-    public void collectLog() throws Exception {
-        logReader = awaitService(LogReaderService.class, null, TIMEOUT);
-        logReader.addLogListener(logListener);
-    }
-
-    /** Stops collecting log entries. */
-    @After
-    public void stopCollectingLog() {
-        if (logReader != null) {
-            logReader.removeLogListener(logListener);
-        }
     }
 
     /** One bad value of one key, and the error it must end in. */
@@ -204,14 +174,7 @@ public class BadConfigurationIT extends SocketTestSupport {
     }
 
     private List<String> warningsAbout(String pid) {
-        List<String> lines = new ArrayList<>();
-        for (LogEntry entry : log) {
-            if (entry.getBundle() != null && IMPL_BUNDLE.equals(entry.getBundle().getSymbolicName())
-                    && entry.getLogLevel().implies(LogLevel.WARN) && entry.getMessage().contains(pid)) {
-                lines.add(entry.getMessage());
-            }
-        }
-        return lines;
+        return implWarningsContaining(pid);
     }
 
     /**

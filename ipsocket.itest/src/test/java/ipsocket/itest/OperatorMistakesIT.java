@@ -5,13 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -22,10 +18,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.event.Event;
-import org.osgi.service.log.LogEntry;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
 
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketEvents;
@@ -43,11 +35,7 @@ import ipsocket.api.TcpSocket;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class OperatorMistakesIT extends SocketTestSupport {
-
-    private final List<LogEntry> log = new CopyOnWriteArrayList<>();
-    private final LogListener logListener = log::add;
-    private LogReaderService logReader;
+public class OperatorMistakesIT extends LoggedSocketTestSupport {
 
     /**
      * Returns the framework set-up.
@@ -59,40 +47,9 @@ public class OperatorMistakesIT extends SocketTestSupport {
         return baseOptions();
     }
 
-    /**
-     * Starts collecting log entries.
-     *
-     * @throws Exception if the log reader is missing
-     */
-    @Before
-    public void collectLog() throws Exception {
-        logReader = awaitService(LogReaderService.class, null, TIMEOUT);
-        logReader.addLogListener(logListener);
-    }
-
-    /** Stops collecting log entries. */
-    @After
-    public void stopCollectingLog() {
-        if (logReader != null) {
-            logReader.removeLogListener(logListener);
-        }
-    }
-
-    private List<String> warningsContaining(String... parts) {
-        List<String> lines = new ArrayList<>();
-        for (LogEntry entry : log) {
-            if (entry.getBundle() != null && IMPL_BUNDLE.equals(entry.getBundle().getSymbolicName())
-                    && entry.getLogLevel().implies(LogLevel.WARN) && List.of(parts).stream()
-                            .allMatch(part -> entry.getMessage().contains(part))) {
-                lines.add(entry.getMessage());
-            }
-        }
-        return lines;
-    }
-
     private void awaitWarning(String... parts) {
-        awaitCondition(() -> !warningsContaining(parts).isEmpty(), TIMEOUT,
-                "a warning containing " + List.of(parts) + "; warnings: " + warningsContaining());
+        awaitCondition(() -> !implWarningsContaining(parts).isEmpty(), TIMEOUT,
+                "a warning containing " + List.of(parts) + "; warnings: " + implWarningsContaining());
     }
 
     private static long ioThreads() {
@@ -127,8 +84,8 @@ public class OperatorMistakesIT extends SocketTestSupport {
         assertEquals("the same socket service", before.getProperty(Constants.SERVICE_ID),
                 after.getProperty(Constants.SERVICE_ID));
         assertEquals(SocketState.CONNECTED, bundleContext.getService(after).getState());
-        assertTrue("a warning names the kept thread count: " + warningsContaining("'abc'"),
-                warningsContaining("'abc'").get(0).contains("keeps " + threads + " I/O thread"));
+        assertTrue("a warning names the kept thread count: " + implWarningsContaining("'abc'"),
+                implWarningsContaining("'abc'").get(0).contains("keeps " + threads + " I/O thread"));
         deleteConfiguration(loop);
     }
 
@@ -153,8 +110,8 @@ public class OperatorMistakesIT extends SocketTestSupport {
             awaitWarning(pid, expected[0], "ipsocket.TcpSocket-misspelled.cfg");
         }
         peer.await(() -> peer.connectionCount() == 1, TIMEOUT, "the socket connects anyway");
-        assertTrue("no warning about the private key", warningsContaining(".password").isEmpty());
-        assertTrue("no warning shows a private value", warningsContaining("s3cret").isEmpty());
+        assertTrue("no warning about the private key", implWarningsContaining(".password").isEmpty());
+        assertTrue("no warning shows a private value", implWarningsContaining("s3cret").isEmpty());
         for (Event event : events.events()) {
             for (String name : event.getPropertyNames()) {
                 assertFalse(event.toString(), String.valueOf(event.getProperty(name)).contains("s3cret"));
