@@ -119,6 +119,35 @@ class GatewayProcessIT {
         assertEquals(-1, connection.getInputStream().read(), "the peer sees the close");
     }
 
+    /**
+     * Issue 14, where the operator looks (the events file): a misspelled key is reported naming
+     * the key, the file and the key meant, and the socket still connects; a second file with the
+     * same objectId is refused naming both files' configurations and does not connect.
+     */
+    @Test
+    void operatorMistakesAreReportedInTheEventsFile() throws Exception {
+        Peer peer = peer();
+        start(work.resolve("unused-marker"));
+        writeConfig("ipsocket.TcpSocket-typo.cfg",
+                "objectId = typo\nhostname = 127.0.0.1\nport = " + peer.port() + "\nhostnmae = plc1\n");
+        peer.accepted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        awaitEvent("ipsocket/TcpSocket/CONNECTED", "typo");
+        await(() -> errorStrings("typo").stream().anyMatch(text -> text.contains("'hostnmae'")
+                && text.contains("ipsocket.TcpSocket-typo.cfg") && text.contains("did you mean hostname?")),
+                "an error naming the unknown key and its file");
+
+        writeConfig("ipsocket.TcpSocket-twin.cfg", "objectId = typo\nhostname = 127.0.0.1\nport = " + peer.port() + "\n");
+        await(() -> errorStrings("typo").stream().anyMatch(text -> text.contains("already used")
+                && text.contains("ipsocket.TcpSocket-twin.cfg") && text.contains("TcpSocket~typo")),
+                "an error naming both configurations");
+        assertEquals(1, countEvents("ipsocket/TcpSocket/CONNECTED", "typo"), "the second does not connect");
+    }
+
+    private List<String> errorStrings(String objectId) {
+        return eventsOf("ipsocket/TcpSocket/ERROR_OCCURRED", objectId).stream()
+                .map(event -> event.get("errorString").getAsString()).toList();
+    }
+
     private void start(Path marker) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("bash", System.getProperty("ipsocket.gateway.script"),
                 "--no-shell", "--conf", conf.toString(), "--deploy", deploy.toString(), "--events", events.toString());
@@ -136,8 +165,12 @@ class GatewayProcessIT {
     }
 
     private long countEvents(String topic, String objectId) {
+        return eventsOf(topic, objectId).size();
+    }
+
+    private List<JsonObject> eventsOf(String topic, String objectId) {
         if (!Files.exists(events)) {
-            return 0;
+            return List.of();
         }
         try {
             return Files.readAllLines(events).stream().filter(line -> !line.isBlank()).map(line -> {
@@ -145,7 +178,7 @@ class GatewayProcessIT {
                 assertTrue(event.has("topic"), "every line has a topic: " + line);
                 return event;
             }).filter(event -> event.get("topic").getAsString().equals(topic)
-                    && event.has("objectId") && event.get("objectId").getAsString().equals(objectId)).count();
+                    && event.has("objectId") && event.get("objectId").getAsString().equals(objectId)).toList();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -8,11 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -24,10 +21,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.event.Event;
-import org.osgi.service.log.LogEntry;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
 
 import ipsocket.api.IoDevice;
 import ipsocket.api.SocketConfig;
@@ -41,8 +34,8 @@ import ipsocket.api.TcpSocket;
  * Proves CONTRACT.md §2's rule for bad values: for every configuration key of both socket
  * kinds, a bad value (wrong type, out of range, empty, unknown protocol name "IPX") never stops
  * the component: the socket is still registered, posts ERROR_OCCURRED with the right seed error
- * (hostname: EmptyHostNameError, port: PortNumberOutOfRangeError, local address/port and
- * multicast keys: SocketAddressNotAvailableError, all others: UnsupportedSocketOperationError),
+ * (hostname: EmptyHostNameError, or HostNotFoundError for text that names no host such as
+ * "http://x"; port: PortNumberOutOfRangeError, local address/port and multicast keys: SocketAddressNotAvailableError, all others: UnsupportedSocketOperationError),
  * its error.code, and an errorString naming the key, and exactly one warning naming the
  * configuration is logged through the OSGi log. A bad value in a live update behaves the same,
  * and afterwards the framework is intact: every bundle active, no component failed, and good
@@ -50,15 +43,12 @@ import ipsocket.api.TcpSocket;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BadConfigurationIT extends SocketTestSupport {
+public class BadConfigurationIT extends LoggedSocketTestSupport {
     private static final int HOST = SocketError.EMPTY_HOST_NAME_ERROR.value();
     private static final int PORT = SocketError.PORT_NUMBER_OUT_OF_RANGE_ERROR.value();
     private static final int ADDRESS = SocketError.SOCKET_ADDRESS_NOT_AVAILABLE_ERROR.value();
     private static final int UNSUPPORTED = SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR.value();
-
-    private final List<LogEntry> log = new CopyOnWriteArrayList<>();
-    private final LogListener logListener = log::add;
-    private LogReaderService logReader;
+    private static final int NOT_FOUND = SocketError.HOST_NOT_FOUND_ERROR.value();
 
     /**
      * Returns the framework set-up.
@@ -68,25 +58,6 @@ public class BadConfigurationIT extends SocketTestSupport {
     @Configuration
     public Option[] configuration() {
         return baseOptions();
-    }
-
-    /**
-     * Starts collecting log entries.
-     *
-     * @throws Exception if the log reader is missing
-     */
-    @Before
-    public void collectLog() throws Exception {
-        logReader = awaitService(LogReaderService.class, null, TIMEOUT);
-        logReader.addLogListener(logListener);
-    }
-
-    /** Stops collecting log entries. */
-    @After
-    public void stopCollectingLog() {
-        if (logReader != null) {
-            logReader.removeLogListener(logListener);
-        }
     }
 
     /** One bad value of one key, and the error it must end in. */
@@ -153,7 +124,16 @@ public class BadConfigurationIT extends SocketTestSupport {
                 new Case(tcp, SocketConfig.KEEP_ALIVE_INTERVAL, -1, UNSUPPORTED),
                 new Case(tcp, SocketConfig.KEEP_ALIVE_COUNT, 200, UNSUPPORTED),
                 new Case(tcp, SocketConfig.LINGER, -2, UNSUPPORTED),
-                new Case(tcp, SocketConfig.CONNECTION_ATTEMPT_DELAY, 5, UNSUPPORTED));
+                new Case(tcp, SocketConfig.CONNECTION_ATTEMPT_DELAY, 5, UNSUPPORTED),
+                // issue 14: lenient numbers, hostnames that are no host, crossed reconnect bounds
+                new Case(tcp, SocketConfig.PORT, "5020.0", PORT),
+                new Case(tcp, SocketConfig.PORT, "1e3", PORT),
+                new Case(tcp, SocketConfig.PORT, "\u0665\u0660\u0662\u0660", PORT),
+                new Case(tcp, SocketConfig.CONNECT_TIMEOUT, "1e3", UNSUPPORTED),
+                new Case(tcp, SocketConfig.PROTOCOL, "\u0662", UNSUPPORTED),
+                new Case(tcp, SocketConfig.HOSTNAME, "http://x", NOT_FOUND),
+                new Case(tcp, SocketConfig.HOSTNAME, "plc 1", NOT_FOUND),
+                new Case(tcp, SocketConfig.RECONNECT_MIN_INTERVAL, 999_999, UNSUPPORTED));
     }
 
     private static List<Case> udpCases() {
@@ -174,7 +154,9 @@ public class BadConfigurationIT extends SocketTestSupport {
                 new Case(udp, SocketConfig.LOCAL_ADDRESS, Boolean.TRUE, ADDRESS),
                 new Case(udp, SocketConfig.MULTICAST_TTL, "x", UNSUPPORTED),
                 new Case(udp, SocketConfig.AUTO_CONNECT, 2, UNSUPPORTED),
-                new Case(udp, SocketConfig.MULTICAST_LOOPBACK, "x", UNSUPPORTED));
+                new Case(udp, SocketConfig.MULTICAST_LOOPBACK, "x", UNSUPPORTED),
+                new Case(udp, SocketConfig.PORT, "502.0", PORT),
+                new Case(udp, SocketConfig.RECEIVE_QUEUE_LIMIT, "1e3", UNSUPPORTED));
     }
 
     private String topicPrefix(Case badCase) {
@@ -192,14 +174,7 @@ public class BadConfigurationIT extends SocketTestSupport {
     }
 
     private List<String> warningsAbout(String pid) {
-        List<String> lines = new ArrayList<>();
-        for (LogEntry entry : log) {
-            if (entry.getBundle() != null && IMPL_BUNDLE.equals(entry.getBundle().getSymbolicName())
-                    && entry.getLogLevel().implies(LogLevel.WARN) && entry.getMessage().contains(pid)) {
-                lines.add(entry.getMessage());
-            }
-        }
-        return lines;
+        return implWarningsContaining(pid);
     }
 
     /**

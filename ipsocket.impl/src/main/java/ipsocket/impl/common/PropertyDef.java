@@ -1,6 +1,7 @@
 package ipsocket.impl.common;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -145,8 +146,17 @@ public final class PropertyDef<T> {
         });
     }
 
-    /** An integer anywhere in {@code [min, max]}, or exactly {@code special}. */
-    static PropertyDef<Integer> integer(String name, int defaultValue, int min, int max, Integer special) {
+    /**
+     * Defines an integer property: anywhere in {@code [min, max]}, or exactly {@code special}.
+     *
+     * @param name the key
+     * @param defaultValue the default
+     * @param min the smallest value
+     * @param max the largest value
+     * @param special one more value outside the range, or {@code null}
+     * @return the definition
+     */
+    public static PropertyDef<Integer> integer(String name, int defaultValue, int min, int max, Integer special) {
         String expected = (special == null ? "" : special + " or ") + min + " to " + max;
         return new PropertyDef<>(name, Integer.class, defaultValue, raw -> {
             long value = toLong(name, raw, expected);
@@ -183,6 +193,11 @@ public final class PropertyDef<T> {
                 } else if (raw instanceof Number) {
                     protocol = NetworkProtocol.fromValue((int) toLong(name, raw, "0, 1 or 2"));
                 } else if (raw instanceof String) {
+                    if (((String) raw).chars().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))) {
+                        // NetworkProtocol.parse takes numbers through Integer.parseInt: any script's digits
+                        throw new IllegalArgumentException("'" + Texts.abbreviate(raw)
+                                + "' has digits other than 0-9: expected IPv4Protocol, IPv6Protocol or AnyIPProtocol");
+                    }
                     protocol = NetworkProtocol.parse((String) raw);
                 } else {
                     throw wrongType(name, raw, "IPv4Protocol, IPv6Protocol or AnyIPProtocol");
@@ -234,25 +249,50 @@ public final class PropertyDef<T> {
         });
     }
 
+    /**
+     * Converts an integer value: a typed integer ({@code Integer}, {@code Long}, {@code Short},
+     * {@code Byte}, {@code BigInteger}, or a {@code BigDecimal} written without a fraction or
+     * exponent, as JSON gives them), or text of ASCII digits with an optional sign. Text such as
+     * {@code 1e3}, {@code 5020.0} or digits of other scripts, and floating-point values, are no
+     * integers: a configuration means exactly what it says or is refused.
+     */
     private static long toLong(String name, Object raw, String expected) {
         if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
             return ((Number) raw).longValue();
         }
-        if (raw instanceof Number || raw instanceof String) {
-            String text = raw.toString().trim();
+        if (raw instanceof BigInteger || raw instanceof BigDecimal || raw instanceof String) {
+            String text = raw instanceof BigDecimal ? raw.toString() : raw.toString().trim();
             if (text.length() > 40) { // no integer of ours is longer; parsing huge text is slow
                 throw new IllegalArgumentException(name + " '" + Texts.abbreviate(text)
                         + "' is not an integer: expected " + expected);
             }
+            if (!isAsciiInteger(text)) {
+                throw new IllegalArgumentException(name + " '" + Texts.abbreviate(text)
+                        + "' is not an integer (only digits 0-9 with an optional sign): expected " + expected);
+            }
             try {
-                BigDecimal decimal = new BigDecimal(text);
-                return decimal.longValueExact();
+                return new BigDecimal(text).longValueExact();
             } catch (NumberFormatException | ArithmeticException e) {
                 throw new IllegalArgumentException(name + " '" + Texts.abbreviate(text)
                         + "' is not an integer: expected " + expected, e);
             }
         }
         throw wrongType(name, raw, expected);
+    }
+
+    /** Whether text is an optional sign and one or more ASCII digits, nothing else. */
+    private static boolean isAsciiInteger(String text) {
+        int start = !text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+        if (start == text.length()) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException wrongType(String name, Object raw, String expected) {

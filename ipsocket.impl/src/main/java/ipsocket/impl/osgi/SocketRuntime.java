@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -14,9 +15,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
-import org.osgi.service.metatype.annotations.Designate;
 
-import ipsocket.api.SocketPids;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.loop.EventLoopGroup;
 
@@ -26,14 +25,15 @@ import ipsocket.impl.loop.EventLoopGroup;
  * A service of this bundle only: its type is private, so no other bundle can use it. Immediate:
  * the loop threads run while the bundle is active, not only while some socket holds the
  * runtime, so sockets coming and going do not start and stop threads.
+ *
+ * <p>The size of the loops comes from {@link EventLoopConfigurator}, through a {@link LoopSize}.
  */
-@Component(service = SocketRuntime.class, immediate = true, configurationPid = SocketPids.EVENT_LOOP,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = EventLoopConfiguration.class)
+@Component(service = SocketRuntime.class, immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE)
 public class SocketRuntime {
 
     private final EventLoopGroup loops;
     private final EventAdminWatch events;
+    private final BundleContext context;
     private final List<Registered> sockets = new CopyOnWriteArrayList<>();
     private final List<SocketObserver> observers = new CopyOnWriteArrayList<>();
 
@@ -44,22 +44,32 @@ public class SocketRuntime {
     private static final class Registered {
         final AbstractIpSocket socket;
         final String topicPrefix;
+        final SocketService owner;
+        /** False while another live socket of the kind has the object id: not registered, not found. */
+        boolean live;
 
-        Registered(AbstractIpSocket socket, String topicPrefix) {
+        Registered(AbstractIpSocket socket, String topicPrefix, SocketService owner, boolean live) {
             this.socket = socket;
             this.topicPrefix = topicPrefix;
+            this.owner = owner;
+            this.live = live;
+        }
+
+        boolean sameName(String prefix, String objectId) {
+            return topicPrefix.equals(prefix) && socket.getObjectId().equals(objectId);
         }
     }
 
     /**
      * Starts the event loop threads and the event bridge (when an EventAdmin is present).
      *
-     * @param configuration the event loop configuration
+     * @param size the event loop size in force (a new size restarts this component)
      * @param context this bundle's context
      */
     @Activate
-    public SocketRuntime(EventLoopConfiguration configuration, BundleContext context) {
-        this.loops = new EventLoopGroup(Math.max(1, Math.min(64, configuration.ioThreads())));
+    public SocketRuntime(@Reference(name = "loopSize") LoopSize size, BundleContext context) {
+        this.context = context;
+        this.loops = new EventLoopGroup(size.ioThreads());
         // Before any socket can have this runtime: a present EventAdmin sees every first event.
         this.events = new EventAdminWatch(context, this);
         events.open();
@@ -90,24 +100,77 @@ public class SocketRuntime {
      */
     AbstractIpSocket find(String topicPrefix, String objectId) {
         for (Registered registered : sockets) {
-            if (registered.topicPrefix.equals(topicPrefix) && registered.socket.getObjectId().equals(objectId)) {
+            if (registered.live && registered.sameName(topicPrefix, objectId)) {
                 return registered.socket;
             }
         }
         return null;
     }
 
-    void add(AbstractIpSocket socket, String topicPrefix) {
-        sockets.add(new Registered(socket, topicPrefix));
+    /**
+     * Adds a socket: observers see it (its events are published), and it is live unless a live
+     * socket of the same kind already has its object id.
+     *
+     * @param socket the socket
+     * @param topicPrefix the kind's topic prefix
+     * @param owner the component support of the socket
+     * @return the owner of the live socket with the same object id, or {@code null} when the new
+     *         socket is live
+     */
+    SocketService add(AbstractIpSocket socket, String topicPrefix, SocketService owner) {
+        SocketService holder = null;
+        synchronized (sockets) {
+            for (Registered registered : sockets) {
+                if (registered.live && registered.sameName(topicPrefix, socket.getObjectId())) {
+                    holder = registered.owner;
+                    break;
+                }
+            }
+            sockets.add(new Registered(socket, topicPrefix, owner, holder == null));
+        }
         for (SocketObserver observer : observers) {
             observer.socketAdded(socket, topicPrefix);
         }
+        return holder;
     }
 
+    /**
+     * Removes a socket; when it was live, the first socket waiting for its object id becomes live
+     * and is started (off the caller's thread: the caller is a component being deactivated).
+     *
+     * @param socket the socket
+     */
     void remove(AbstractIpSocket socket) {
-        sockets.removeIf(registered -> registered.socket == socket);
+        Registered next = null;
+        synchronized (sockets) {
+            Registered gone = null;
+            for (Registered registered : sockets) {
+                if (registered.socket == socket) {
+                    gone = registered;
+                    break;
+                }
+            }
+            if (gone != null) {
+                sockets.remove(gone);
+                for (Registered registered : gone.live ? sockets : List.<Registered>of()) {
+                    if (!registered.live && registered.sameName(gone.topicPrefix, socket.getObjectId())) {
+                        registered.live = true;
+                        next = registered;
+                        break;
+                    }
+                }
+            }
+        }
         for (SocketObserver observer : observers) {
             observer.socketRemoved(socket);
+        }
+        if (next != null) {
+            SocketService waiting = next.owner;
+            try {
+                loops.resolver().execute(waiting::start);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the runtime is stopping: the waiting socket goes too
+            }
         }
     }
 
@@ -131,9 +194,30 @@ public class SocketRuntime {
      * @param message the line
      */
     void warn(String message) {
-        Logger current = logger;
-        if (current != null) {
-            current.warn(message);
+        warn(logger, context, message);
+    }
+
+    /**
+     * Logs one warning line through the OSGi log: the given logger, else a logger looked up now
+     * (a component's logger field is bound only after its constructor), else the platform log.
+     *
+     * @param logger the component's logger, or {@code null}
+     * @param context the bundle context to look a logger up with
+     * @param message the line
+     */
+    static void warn(Logger logger, BundleContext context, String message) {
+        if (logger != null) {
+            logger.warn(message);
+            return;
+        }
+        ServiceReference<LoggerFactory> reference = context.getServiceReference(LoggerFactory.class);
+        LoggerFactory factory = reference == null ? null : context.getService(reference);
+        if (factory != null) {
+            try {
+                factory.getLogger(SocketRuntime.class).warn(message);
+            } finally {
+                context.ungetService(reference);
+            }
         } else {
             System.getLogger(SocketRuntime.class.getName()).log(System.Logger.Level.WARNING, message);
         }

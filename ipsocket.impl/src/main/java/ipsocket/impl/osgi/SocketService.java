@@ -19,11 +19,13 @@ import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketListener;
+import ipsocket.api.SocketPids;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.SocketProperties;
+import ipsocket.impl.common.Texts;
 
 /**
  * What every socket component does with its socket: read the configuration
@@ -38,19 +40,27 @@ final class SocketService {
     private static final List<String> IDENTITY_KEYS = List.of(Constants.SERVICE_PID, "service.factoryPid",
             "component.name");
 
-    /** Which kind of socket: the service interfaces, the event topic prefix and the properties. */
+    /** Most unknown keys of one configuration reported one by one; the rest are counted in one line. */
+    static final int MAX_UNKNOWN_KEYS_REPORTED = 20;
+
+    /** The property FileInstall adds to a configuration it read from a file: the file's URL. */
+    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
+    /** Which kind of socket: the service interfaces, the event topic prefix, the properties and the PID. */
     enum Kind {
-        TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX, SocketProperties.TCP),
-        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX, SocketProperties.UDP);
+        TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX, SocketProperties.TCP, SocketPids.TCP_SOCKET),
+        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX, SocketProperties.UDP, SocketPids.UDP_SOCKET);
 
         final String[] interfaces;
         final String topicPrefix;
         final List<PropertyDef<?>> definitions;
+        final String pid;
 
-        Kind(String mainInterface, String topicPrefix, List<PropertyDef<?>> definitions) {
+        Kind(String mainInterface, String topicPrefix, List<PropertyDef<?>> definitions, String pid) {
             this.interfaces = new String[] {mainInterface, IpSocket.class.getName(), IoDevice.class.getName()};
             this.topicPrefix = topicPrefix;
             this.definitions = definitions;
+            this.pid = pid;
         }
     }
 
@@ -66,8 +76,18 @@ final class SocketService {
     /** Serializes the updates of the service properties. */
     private final Object propertiesLock = new Object();
 
+    /** Guards the waiting state, the latest properties and the closing, against a late {@link #start}. */
+    private final Object lifecycleLock = new Object();
+    /** The properties to apply when a waiting socket starts; {@code null} once live. */
+    private Map<String, Object> waitingProperties;
+    private BundleContext context;
+    private boolean closed;
+
     /**
-     * Creates the support and applies the first configuration; registers nothing yet.
+     * Creates the support and applies the first configuration; registers nothing yet. When a live
+     * socket of the kind already has the object id, this one waits instead: it applies nothing,
+     * is not registered, reports the clash naming both configurations, and starts when the other
+     * goes away.
      *
      * @param socket the socket
      * @param kind TCP or UDP
@@ -80,9 +100,38 @@ final class SocketService {
         this.runtime = runtime;
         this.configurationName = configurationName(properties);
         this.identity = identityOf(properties);
-        runtime.add(socket, kind.topicPrefix);
         socket.addListener(new EndpointWatch());
+        synchronized (lifecycleLock) {
+            SocketService holder = runtime.add(socket, kind.topicPrefix, this);
+            if (holder != null) {
+                waitingProperties = properties;
+                String text = "objectId '" + socket.getObjectId() + "' of " + configurationName + " is already used by "
+                        + holder.configurationName + ": this socket is not registered and does not connect until"
+                        + " the other is deleted or renamed";
+                runtime.warn(text);
+                socket.reportExternalError(SocketError.OPERATION_ERROR, text);
+                return;
+            }
+        }
         apply(properties);
+    }
+
+    /**
+     * Starts a socket that waited for its object id: applies its latest configuration and
+     * registers it. Called by the runtime once the socket that had the object id is gone.
+     */
+    void start() {
+        synchronized (lifecycleLock) {
+            if (closed || waitingProperties == null) {
+                return;
+            }
+            Map<String, Object> properties = waitingProperties;
+            waitingProperties = null;
+            apply(properties);
+            if (context != null) {
+                doRegister(context);
+            }
+        }
     }
 
     /**
@@ -116,9 +165,12 @@ final class SocketService {
         return Map.copyOf(identity);
     }
 
+    /** "configuration PID", with " (file URL)" when FileInstall read it from a file. */
     private static String configurationName(Map<String, Object> properties) {
         Object pid = properties.get(Constants.SERVICE_PID);
-        return pid instanceof String ? "configuration " + pid : "component " + properties.get("component.name");
+        Object file = properties.get(FILEINSTALL_FILENAME);
+        return (pid instanceof String ? "configuration " + pid : "component " + properties.get("component.name"))
+                + (file == null ? "" : " (file " + Texts.abbreviate(file) + ")");
     }
 
     /**
@@ -127,6 +179,15 @@ final class SocketService {
      * @param context the bundle context of the implementation bundle
      */
     void register(BundleContext context) {
+        synchronized (lifecycleLock) {
+            this.context = context;
+            if (waitingProperties == null) {
+                doRegister(context);
+            }
+        }
+    }
+
+    private void doRegister(BundleContext context) {
         registration = context.registerService(kind.interfaces, socket, serviceProperties());
         // The service is visible (and usable) while registerService still delivers REGISTERED
         // to listeners, before the field above is set: a change made in that window found no
@@ -135,11 +196,18 @@ final class SocketService {
     }
 
     /**
-     * Applies a changed configuration live and updates the service properties.
+     * Applies a changed configuration live and updates the service properties; a waiting socket
+     * only keeps it for when it starts.
      *
      * @param properties the new component properties
      */
     void modified(Map<String, Object> properties) {
+        synchronized (lifecycleLock) {
+            if (waitingProperties != null) {
+                waitingProperties = properties;
+                return;
+            }
+        }
         Object objectId = properties.get(SocketConfig.OBJECT_ID);
         if (objectId instanceof String && !((String) objectId).isBlank()
                 && !((String) objectId).trim().equals(socket.getObjectId())) {
@@ -152,6 +220,9 @@ final class SocketService {
 
     /** Unregisters the socket and closes it gracefully, waiting a bounded time for pending bytes. */
     void close() {
+        synchronized (lifecycleLock) {
+            closed = true;
+        }
         if (registration != null) {
             try {
                 registration.unregister();
@@ -173,6 +244,7 @@ final class SocketService {
         }
         ConfigurationReader.Reading reading = ConfigurationReader.read(kind.definitions, properties);
         socket.applySettings(reading.settings());
+        reportUnknownKeys(reading.unknownKeys());
         boolean endpointReported = false;
         for (ConfigurationProblem problem : reading.problems()) {
             report(errorFor(problem), problem.message());
@@ -181,6 +253,29 @@ final class SocketService {
         if (!endpointReported) {
             checkEndpoint();
         }
+    }
+
+    /**
+     * Reports each unknown key (up to {@value #MAX_UNKNOWN_KEYS_REPORTED}, then how many more) as a
+     * warning and an error event naming the key, never its value; the configuration still applies.
+     */
+    private void reportUnknownKeys(List<String> unknownKeys) {
+        int shown = Math.min(unknownKeys.size(), MAX_UNKNOWN_KEYS_REPORTED);
+        for (int i = 0; i < shown; i++) {
+            String key = unknownKeys.get(i);
+            unknownKey("'" + Texts.abbreviate(key) + "' is no key of " + kind.pid + ", its value is ignored"
+                    + UnknownKeys.suggestion(key, kind.definitions));
+        }
+        if (unknownKeys.size() > shown) {
+            unknownKey((unknownKeys.size() - shown) + " more keys are no keys of " + kind.pid + ", their values"
+                    + " are ignored");
+        }
+    }
+
+    private void unknownKey(String message) {
+        String text = "Unknown key in " + configurationName + " of socket '" + socket.getObjectId() + "': " + message;
+        runtime.warn(text);
+        socket.reportExternalError(SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, text);
     }
 
     /** Reports a missing or bad endpoint once, when the configuration is applied. */

@@ -26,6 +26,25 @@ class PropertyDefTest {
         assertMessage(() -> SocketProperties.PORT.convert(true), "port has a value of type Boolean");
     }
 
+    /** Issue 14: text that only looks like an integer, and floating-point values, are refused. */
+    @Test
+    void integersAreExactAsciiDigits() {
+        assertEquals(-1, SocketProperties.PORT.convert("-1"));
+        assertEquals(502, SocketProperties.PORT.convert("+502"));
+        assertEquals(502, SocketProperties.PORT.convert(java.math.BigInteger.valueOf(502)));
+        assertMessage(() -> SocketProperties.PORT.convert("1e3"), "port '1e3' is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert("5020.0"), "port '5020.0' is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert("\u0665\u0660\u0662\u0660"),
+                "port '\u0665\u0660\u0662\u0660' is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert("\uff15\uff10\uff12"), "is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert("-"), "port '-' is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert("0x1F"), "port '0x1F' is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert(new BigDecimal("5020.0")), "port '5020.0' is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert(new BigDecimal("1e3")), "is not an integer");
+        assertMessage(() -> SocketProperties.PORT.convert(5020.0), "port has a value of type Double");
+        assertMessage(() -> SocketProperties.CONNECT_TIMEOUT.convert(1000f), "connectTimeout has a value of type Float");
+    }
+
     @Test
     void specialValuesOutsideTheRangeAreAccepted() {
         assertEquals(-1, SocketProperties.LINGER.convert("-1"));
@@ -47,6 +66,7 @@ class PropertyDefTest {
         assertEquals(NetworkProtocol.ANY_IP_PROTOCOL, SocketProperties.PROTOCOL.convert("2"));
         assertMessage(() -> SocketProperties.PROTOCOL.convert("IPX"), "protocol");
         assertMessage(() -> SocketProperties.PROTOCOL.convert("UnknownProtocol"), "cannot be used");
+        assertMessage(() -> SocketProperties.PROTOCOL.convert("\u0662"), "has digits other than 0-9");
     }
 
     @Test

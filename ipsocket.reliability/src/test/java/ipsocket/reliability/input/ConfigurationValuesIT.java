@@ -73,6 +73,13 @@ class ConfigurationValuesIT {
         values.put("NUL", "\0");
         values.put("1 MiB of text", "x".repeat(MIB));
         values.put("64 KiB of digits", "9".repeat(64 * 1024));
+        // issue 14: text that only looks like an integer, and hostnames that are no host
+        values.put("\"1e3\"", "1e3");
+        values.put("\"5020.0\"", "5020.0");
+        values.put("Arabic-Indic digits", "\u0665\u0660\u0662\u0660");
+        values.put("Arabic-Indic 2", "\u0662");
+        values.put("\"http://x\"", "http://x");
+        values.put("\"plc 1\"", "plc 1");
         return values;
     }
 
@@ -93,6 +100,21 @@ class ConfigurationValuesIT {
             return text.isBlank(); // no group; NUL is not blank, and '' is no group address
         }
         return false;
+    }
+
+    /**
+     * Whether a value is valid for a property in a configuration, which also checks what a
+     * hostname can be (issue 14: no spaces, no URL; checked by the configuration reader, not by
+     * the conversion the API's setters share).
+     */
+    static boolean validInConfiguration(PropertyDef<?> definition, Object value) {
+        if (definition == SocketProperties.HOSTNAME && value instanceof String) {
+            String text = ((String) value).trim();
+            if (text.contains("://") || text.chars().anyMatch(Character::isWhitespace)) {
+                return false;
+            }
+        }
+        return valid(definition, value);
     }
 
     static List<PropertyDef<?>> everyProperty() {
@@ -166,7 +188,7 @@ class ConfigurationValuesIT {
                 int expectedProblems = 0;
                 for (PropertyDef<?> definition : definitions) {
                     configuration.put(definition.name(), bad.getValue());
-                    expectedProblems += valid(definition, bad.getValue()) ? 0 : 1;
+                    expectedProblems += validInConfiguration(definition, bad.getValue()) ? 0 : 1;
                 }
                 configuration.put(SocketProperties.AUTO_CONNECT.name(), false);
                 List<ConfigurationProblem> problems = apply(socket, definitions, configuration);
