@@ -15,11 +15,12 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Every received datagram is kept whole with its sender and destination in a bounded
  * receive queue ({@link #getReceiveQueueLimit()}); when the queue is full, further datagrams
- * are dropped and counted ({@link #getDroppedDatagramCount()}) and a
- * {@link SocketError#TEMPORARY_ERROR} is reported once per overflow episode, never silently.
- * {@link #getCurrentDatagram()} and {@link SocketListener#datagramReceived} report every
- * arrival, also one the full queue could not keep, so a listener that only watches the current
- * datagram never misses one.
+ * are dropped and counted ({@link #getDroppedDatagramCount()}), never silently: a
+ * {@link SocketError#TEMPORARY_ERROR} reports them, at most once a second, with the number
+ * dropped since the previous report. A dropped datagram is as if the network had lost it: it
+ * is not signalled ({@link SocketListener#datagramReceived}, {@code readyRead}), does not become
+ * the {@link #getCurrentDatagram() current datagram} and makes no event. Whoever listens must
+ * therefore also read (or raise the limit), or it hears only the first datagrams.
  */
 @ProviderType
 public interface UdpSocket extends IpSocket {

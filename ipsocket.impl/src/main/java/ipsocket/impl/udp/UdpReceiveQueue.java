@@ -3,6 +3,7 @@ package ipsocket.impl.udp;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ipsocket.api.UdpDatagram;
@@ -12,24 +13,33 @@ import ipsocket.impl.common.IpLiterals;
  * The received datagrams of a UDP socket that nobody has read yet: bounded in datagrams and in
  * bytes; what arrives beyond the bounds is dropped and counted, never queued.
  *
- * <p>The loop offers, callers' threads take; one lock guards the queue.
+ * <p>Drops are reported by warnings the queue paces: at most one per
+ * {@link #WARNING_INTERVAL_NANOS}, each with the number dropped since the previous one (the
+ * first drop after a quiet second is reported at once).
+ *
+ * <p>The loop offers, callers' threads take; one lock guards the queue. The warning bookkeeping
+ * is the loop's alone.
  */
 final class UdpReceiveQueue {
+    /** The least time between two warnings about drops of one socket: one second. */
+    static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** What became of an offered datagram. */
     enum Offer {
         /** Queued. */
         QUEUED,
-        /** Dropped: the queue is full. */
+        /** Dropped: the queue is full; a warning about it is not due yet. */
         DROPPED,
-        /** Dropped, and the first since the queue was last read below its bound. */
-        FIRST_DROPPED
+        /** Dropped, and a warning is due now: {@link #takeUnwarned()} says how many it reports. */
+        DROPPED_WARN
     }
 
     private final Object lock = new Object();
     private final ArrayDeque<UdpDatagram> queue = new ArrayDeque<>();
     private final AtomicLong dropped = new AtomicLong();
     private long bytes;
-    private boolean overflowing;
+    private long warnedNanos;
+    private long droppedWhenWarned;
 
     /**
      * Queues a datagram unless a bound is reached; a datagram larger than the byte bound is
@@ -46,9 +56,7 @@ final class UdpReceiveQueue {
                     || !queue.isEmpty() && bytes + datagram.size() > maxBytes;
             if (full) {
                 dropped.incrementAndGet();
-                boolean first = !overflowing;
-                overflowing = true;
-                return first ? Offer.FIRST_DROPPED : Offer.DROPPED;
+                return warningDue(System.nanoTime()) ? Offer.DROPPED_WARN : Offer.DROPPED;
             }
             queue.addLast(datagram);
             bytes += datagram.size();
@@ -59,17 +67,13 @@ final class UdpReceiveQueue {
     /**
      * Takes the oldest datagram.
      *
-     * @param maxDatagrams the bound in datagrams, to know when the overflow ends
      * @return the datagram, or {@code null} if none is queued
      */
-    UdpDatagram poll(int maxDatagrams) {
+    UdpDatagram poll() {
         synchronized (lock) {
             UdpDatagram next = queue.pollFirst();
             if (next != null) {
                 bytes -= next.size();
-            }
-            if (queue.size() < maxDatagrams) {
-                overflowing = false;
             }
             return next;
         }
@@ -95,6 +99,41 @@ final class UdpReceiveQueue {
         synchronized (lock) {
             return queue.size();
         }
+    }
+
+    /**
+     * Returns whether a warning about drops may be given now (none was given in the last
+     * {@link #WARNING_INTERVAL_NANOS}); call on the loop thread.
+     *
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return {@code true} if a warning is due
+     */
+    boolean warningDue(long nowNanos) {
+        return nowNanos - warnedNanos >= WARNING_INTERVAL_NANOS || droppedWhenWarned == 0;
+    }
+
+    /**
+     * Returns the time until a warning may be given again; call on the loop thread.
+     *
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return nanoseconds, 0 if a warning is due now
+     */
+    long nanosUntilWarning(long nowNanos) {
+        return warningDue(nowNanos) ? 0 : warnedNanos + WARNING_INTERVAL_NANOS - nowNanos;
+    }
+
+    /**
+     * Records that a warning is given now and returns how many datagrams it reports: those
+     * dropped since the previous warning; call on the loop thread.
+     *
+     * @return the number dropped since the previous warning (0 if none)
+     */
+    long takeUnwarned() {
+        long total = dropped.get();
+        long unwarned = total - droppedWhenWarned;
+        droppedWhenWarned = total;
+        warnedNanos = System.nanoTime();
+        return unwarned;
     }
 
     /**

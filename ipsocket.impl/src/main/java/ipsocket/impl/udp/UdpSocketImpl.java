@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
@@ -46,6 +47,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private final UdpReceiveQueue received = new UdpReceiveQueue();
     private final UdpSendQueue sendQueue;
     private volatile UdpDatagram currentDatagram;
+    private boolean dropReportScheduled; // loop thread only
 
     /**
      * Creates an unbound socket on the next loop of a group.
@@ -87,17 +89,27 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // ---- receiving ----------------------------------------------------------------------
 
     /**
-     * Queues a received datagram (or counts it dropped) and signals it; call on the loop thread.
+     * Queues a received datagram and signals it, or counts it dropped when the receive queue is
+     * full: a dropped datagram is never signalled (no {@code datagramReceived}, no
+     * {@code readyRead}, no data tap, {@code currentDatagram} unchanged), only counted and
+     * reported by a paced TemporaryError (see {@link #reportDrops()}). Call on the loop thread.
      *
      * @param datagram the datagram
      */
     void deliver(UdpDatagram datagram) {
         countReceived(datagram.size());
         UdpReceiveQueue.Offer offer = received.offer(datagram, getReceiveQueueLimit(), getReadBufferLimit());
-        if (offer == UdpReceiveQueue.Offer.FIRST_DROPPED) {
-            status().reportError(SocketError.TEMPORARY_ERROR, "The receive queue of socket '" + getObjectId()
-                    + "' is full (" + getReceiveQueueLimit() + " datagrams or " + getReadBufferLimit()
-                    + " bytes): further datagrams are dropped and counted until it is read");
+        if (offer != UdpReceiveQueue.Offer.QUEUED) {
+            if (offer == UdpReceiveQueue.Offer.DROPPED_WARN) {
+                reportDrops();
+            } else if (!dropReportScheduled) {
+                // the drops after this warning are reported when the next one is due, even if
+                // no further datagram arrives then
+                dropReportScheduled = true;
+                long nanos = received.nanosUntilWarning(System.nanoTime());
+                loop.schedule(TimeUnit.NANOSECONDS.toMillis(nanos + 999_999), this::reportDrops);
+            }
+            return;
         }
         tapData(datagram.getPayloadBuffer()); // after queueing: whoever sees the event can read it
         UdpDatagram previous = currentDatagram;
@@ -110,6 +122,23 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         }
     }
 
+    /**
+     * Reports the datagrams dropped since the last report as one TemporaryError naming the
+     * socket and the counts, if there are any; on the loop thread, at most once per
+     * {@link UdpReceiveQueue#WARNING_INTERVAL_NANOS} (the queue paces it).
+     */
+    private void reportDrops() {
+        dropReportScheduled = false;
+        long unwarned = received.takeUnwarned();
+        if (unwarned > 0) {
+            status().reportError(SocketError.TEMPORARY_ERROR, "The receive queue of socket '" + getObjectId()
+                    + "' is full (" + getReceiveQueueLimit() + " datagrams or " + getReadBufferLimit()
+                    + " bytes): " + unwarned + " datagrams dropped since the last warning ("
+                    + received.dropped() + " in all); further datagrams are dropped and counted until it is"
+                    + " read, with at most one warning a second");
+        }
+    }
+
     private static boolean endsWithLineFeed(UdpDatagram datagram) {
         ByteBuffer payload = datagram.getPayloadBuffer();
         return payload.limit() > 0 && payload.get(payload.limit() - 1) == '\n';
@@ -117,7 +146,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
 
     @Override
     public UdpDatagram readDatagram() {
-        return received.poll(getReceiveQueueLimit());
+        return received.poll();
     }
 
     @Override

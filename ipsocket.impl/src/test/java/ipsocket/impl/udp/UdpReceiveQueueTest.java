@@ -6,9 +6,12 @@ import static ipsocket.impl.testing.SocketFixture.bindTo;
 import static ipsocket.impl.testing.SocketFixture.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,10 +25,13 @@ import ipsocket.impl.testing.UdpPeer;
 
 /**
  * Proves that the receive queue is bounded: datagrams beyond the limit are dropped and
- * counted, and each overflow episode is reported once as TemporaryError, never silently.
+ * counted, never signalled, and reported as TemporaryError at most once a second, each warning
+ * with the number dropped since the previous one, never silently.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UdpReceiveQueueTest {
+
+    private static final Pattern DROPS = Pattern.compile("(\\d+) datagrams dropped since the last warning");
 
     @RegisterExtension
     final SocketFixture fixture = new SocketFixture();
@@ -41,7 +47,7 @@ class UdpReceiveQueueTest {
     }
 
     @Test
-    void anOverflowIsCountedAndReportedOncePerEpisode() {
+    void droppedDatagramsAreCountedNeverSignalledAndReportedInPacedWarnings() {
         UdpPeer peer = fixture.udpPeer(V4);
         UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
@@ -53,21 +59,24 @@ class UdpReceiveQueueTest {
             peer.send("d" + i, V4, port);
         }
         probe.await(() -> socket.getDroppedDatagramCount() == 15, WAIT, "15 datagrams dropped");
-        awaitLoopIdle(socket); // the arrival that was counted last has been reported, too
+        // every drop is reported, the last ones by the warning that is due a second after the first
+        probe.await(() -> probe.sumInErrorStrings(DROPS) == 15, WAIT, "warnings reporting 15 drops in all");
         assertEquals(5, socket.getPendingDatagramCount());
-        assertEquals(15, socket.getDroppedDatagramCount());
-        assertEquals(1, probe.errorCount(SocketError.TEMPORARY_ERROR), probe::describe);
         assertEquals(SocketError.TEMPORARY_ERROR, socket.getError());
+        assertEquals(5, probe.count(SocketProbe.Kind.DATAGRAM), "signals for the queued datagrams only");
+        assertEquals(5, probe.readyReadCount(), probe::describe);
+        assertEquals("d4", socket.getCurrentDatagram().getPayloadText(), "a dropped datagram is never current");
+        assertPaced(probe);
         // the oldest are kept
         assertEquals("d0", socket.readDatagram().getPayloadText());
 
-        // a new overflow after reading is a new episode, reported again
+        // after reading, one more is queued and the next is dropped and reported
         peer.send("d20", V4, port);
         peer.send("d21", V4, port);
         probe.await(() -> socket.getDroppedDatagramCount() == 16, WAIT, "one more dropped");
-        awaitLoopIdle(socket);
+        probe.await(() -> probe.sumInErrorStrings(DROPS) == 16, WAIT, "the drop reported");
         assertEquals(5, socket.getPendingDatagramCount());
-        assertEquals(2, probe.errorCount(SocketError.TEMPORARY_ERROR), probe::describe);
+        assertPaced(probe);
 
         List<String> kept = new ArrayList<>();
         UdpDatagram next;
@@ -75,6 +84,18 @@ class UdpReceiveQueueTest {
             kept.add(next.getPayloadText());
         }
         assertEquals(List.of("d1", "d2", "d3", "d4", "d20"), kept);
+    }
+
+    /**
+     * Asserts that each drop warning a probe heard reports at least one drop: warnings come only
+     * with something to report, so there are never more warnings than drops.
+     */
+    private static void assertPaced(SocketProbe probe) {
+        for (SocketProbe.Event event : probe.events(SocketProbe.Kind.ERROR)) {
+            Matcher matcher = DROPS.matcher(String.valueOf(event.detail()));
+            assertTrue(event.value() != SocketError.TEMPORARY_ERROR
+                    || matcher.find() && Long.parseLong(matcher.group(1)) > 0, event::toString);
+        }
     }
 
     @Test
@@ -96,16 +117,5 @@ class UdpReceiveQueueTest {
         assertEquals(0, probe.errorCount(SocketError.TEMPORARY_ERROR), probe::describe);
         assertEquals("b", socket.readDatagram().getPayloadText());
         assertEquals("c", socket.readDatagram().getPayloadText());
-    }
-
-    /**
-     * Waits until the socket's event loop has finished what it is doing now (for example
-     * delivering a datagram whose counters the test already saw change), by running a task
-     * on it: the loop runs tasks only between readiness handlers.
-     *
-     * @param socket the socket
-     */
-    private static void awaitLoopIdle(UdpSocketImpl socket) {
-        socket.joinedGroups();
     }
 }

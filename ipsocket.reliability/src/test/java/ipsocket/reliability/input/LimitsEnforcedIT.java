@@ -162,8 +162,8 @@ class LimitsEnforcedIT {
         byte[] large = TestData.randomBytes(60_000, 10);
         for (int i = 1; i <= 6; i++) {
             peer.send(large, "127.0.0.1", socket.getLocalPort());
-            int arrivals = i;
-            probe.await(() -> probe.count(SocketProbe.Kind.DATAGRAM) == arrivals, WAIT, "datagram " + i);
+            long arrived = (long) i * large.length; // every arrival is counted, also a dropped one
+            probe.await(() -> socket.getBytesReceived() == arrived, WAIT, "datagram " + i);
         }
         // readBufferLimit bounds the queued bytes: three datagrams of 60,000 fit in 200,000
         assertEquals(3, socket.getPendingDatagramCount());
@@ -174,12 +174,13 @@ class LimitsEnforcedIT {
         byte[] small = TestData.randomBytes(10, 11);
         for (int i = 1; i <= 12; i++) {
             peer.send(small, "127.0.0.1", socket.getLocalPort());
-            int arrivals = 6 + i;
-            probe.await(() -> probe.count(SocketProbe.Kind.DATAGRAM) == arrivals, WAIT, "small datagram " + i);
+            long arrived = 6L * large.length + (long) i * small.length;
+            probe.await(() -> socket.getBytesReceived() == arrived, WAIT, "small datagram " + i);
         }
         // receiveQueueLimit bounds the count
         assertEquals(8, socket.getPendingDatagramCount());
         assertEquals(3 + 4, socket.getDroppedDatagramCount());
+        assertEquals(3 + 8, probe.count(SocketProbe.Kind.DATAGRAM), "signals for the queued datagrams only");
         System.out.printf("FIGURES limit udp receiveQueueLimit=8 readBufferLimit=200000: 3 of 6 large and 8 of 12"
                 + " small datagrams kept, %d dropped%n", socket.getDroppedDatagramCount());
     }
