@@ -14,13 +14,15 @@ import org.osgi.annotation.versioning.ProviderType;
  * payloads to and from that peer only, and datagrams from other senders are ignored.
  *
  * <p>Every received datagram is kept whole with its sender and destination in a bounded
- * receive queue ({@link #getReceiveQueueLimit()}); when the queue is full, further datagrams
- * are dropped and counted ({@link #getDroppedDatagramCount()}), never silently: a
+ * receive queue ({@link #getReceiveQueueLimit()}): the newest are kept, the oldest unread are
+ * dropped. Every arrival is queued, becomes the {@link #getCurrentDatagram() current datagram},
+ * is signalled ({@link SocketListener#datagramReceived}, {@code readyRead}) and makes its
+ * event; when the queue is full, the oldest unread datagrams are evicted to make room and
+ * counted ({@link #getDroppedDatagramCount()}), never silently: a
  * {@link SocketError#TEMPORARY_ERROR} reports them, at most once a second, with the number
- * dropped since the previous report. A dropped datagram is as if the network had lost it: it
- * is not signalled ({@link SocketListener#datagramReceived}, {@code readyRead}), does not become
- * the {@link #getCurrentDatagram() current datagram} and makes no event. Whoever listens must
- * therefore also read (or raise the limit), or it hears only the first datagrams.
+ * dropped since the previous report. A consumer that only listens (or only uses events) and
+ * never reads therefore hears every datagram, while the queue's memory stays bounded; one that
+ * reads finds the newest unread datagrams.
  */
 @ProviderType
 public interface UdpSocket extends IpSocket {
@@ -62,21 +64,24 @@ public interface UdpSocket extends IpSocket {
     int getPendingDatagramCount();
 
     /**
-     * Returns how many datagrams were dropped because the receive queue was full.
+     * Returns how many unread datagrams were dropped because the receive queue was full: the
+     * newest are kept, the oldest unread are dropped (each was signalled when it arrived).
      *
      * @return the dropped datagram count since the socket was created
      */
     long getDroppedDatagramCount();
 
     /**
-     * Returns the most datagrams kept in the receive queue.
+     * Returns the most datagrams kept in the receive queue: beyond it, the newest are kept, the
+     * oldest unread are dropped.
      *
      * @return the limit, 1024 by default
      */
     int getReceiveQueueLimit();
 
     /**
-     * Sets the most datagrams kept in the receive queue; applies to the next arrival.
+     * Sets the most datagrams kept in the receive queue (beyond it, the newest are kept, the
+     * oldest unread are dropped); applies to the next arrival.
      *
      * @param receiveQueueLimit the limit, at least 1
      * @throws IllegalArgumentException if the value is less than 1

@@ -11,7 +11,11 @@ import ipsocket.impl.common.IpLiterals;
 
 /**
  * The received datagrams of a UDP socket that nobody has read yet: bounded in datagrams and in
- * bytes; what arrives beyond the bounds is dropped and counted, never queued.
+ * bytes. The newest are kept, the oldest unread are dropped: an arriving datagram is always
+ * queued, evicting the oldest unread datagrams until it fits within both bounds (one larger than
+ * the byte bound alone is queued with the queue emptied, so that it can be read at all); the
+ * evicted datagrams are counted as dropped. A socket nobody reads (its consumers only use events)
+ * therefore keeps hearing every arrival, and its memory stays bounded.
  *
  * <p>Drops are reported by warnings the queue paces: at most one per
  * {@link #WARNING_INTERVAL_NANOS}, each with the number dropped since the previous one (the
@@ -26,12 +30,15 @@ final class UdpReceiveQueue {
 
     /** What became of an offered datagram. */
     enum Offer {
-        /** Queued. */
+        /** Queued, nothing evicted. */
         QUEUED,
-        /** Dropped: the queue is full; a warning about it is not due yet. */
-        DROPPED,
-        /** Dropped, and a warning is due now: {@link #takeUnwarned()} says how many it reports. */
-        DROPPED_WARN
+        /** Queued, evicting the oldest unread datagrams; a warning about it is not due yet. */
+        QUEUED_EVICTED,
+        /**
+         * Queued, evicting the oldest unread datagrams, and a warning is due now:
+         * {@link #takeUnwarned()} says how many it reports.
+         */
+        QUEUED_EVICTED_WARN
     }
 
     private final Object lock = new Object();
@@ -42,25 +49,29 @@ final class UdpReceiveQueue {
     private long droppedWhenWarned;
 
     /**
-     * Queues a datagram unless a bound is reached; a datagram larger than the byte bound is
-     * still queued when the queue is empty, so that it can be read at all.
+     * Queues a datagram, always: first the oldest unread datagrams are evicted (and counted as
+     * dropped) until it fits within both bounds; a datagram larger than the byte bound is queued
+     * with the queue emptied, so that it can be read at all.
      *
      * @param datagram the datagram
-     * @param maxDatagrams the bound in datagrams
+     * @param maxDatagrams the bound in datagrams (at least 1)
      * @param maxBytes the bound in bytes
-     * @return what became of it
+     * @return whether datagrams were evicted for it, and whether a warning is due
      */
     Offer offer(UdpDatagram datagram, int maxDatagrams, long maxBytes) {
         synchronized (lock) {
-            boolean full = queue.size() >= maxDatagrams
-                    || !queue.isEmpty() && bytes + datagram.size() > maxBytes;
-            if (full) {
-                dropped.incrementAndGet();
-                return warningDue(System.nanoTime()) ? Offer.DROPPED_WARN : Offer.DROPPED;
+            int evicted = 0;
+            while (!queue.isEmpty() && (queue.size() >= maxDatagrams || bytes + datagram.size() > maxBytes)) {
+                bytes -= queue.pollFirst().size();
+                evicted++;
             }
             queue.addLast(datagram);
             bytes += datagram.size();
-            return Offer.QUEUED;
+            if (evicted == 0) {
+                return Offer.QUEUED;
+            }
+            dropped.addAndGet(evicted);
+            return warningDue(System.nanoTime()) ? Offer.QUEUED_EVICTED_WARN : Offer.QUEUED_EVICTED;
         }
     }
 
@@ -137,7 +148,8 @@ final class UdpReceiveQueue {
     }
 
     /**
-     * Returns how many datagrams were dropped because the queue was full.
+     * Returns how many unread datagrams were dropped (evicted by newer ones) because the queue
+     * was full.
      *
      * @return the count since the socket was made
      */

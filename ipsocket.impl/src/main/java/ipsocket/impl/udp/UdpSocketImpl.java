@@ -27,7 +27,8 @@ import ipsocket.impl.loop.EventLoopGroup;
 /**
  * A UDP socket on a shared event loop: {@link UdpSocket} on the shared lifecycle, with a
  * {@link UdpTransport} for binding, the virtual connection and multicast, a bounded
- * {@link UdpReceiveQueue} of whole datagrams and a bounded {@link UdpSendQueue}.
+ * {@link UdpReceiveQueue} of whole datagrams (the newest are kept, the oldest unread are
+ * dropped, so every arrival is signalled) and a bounded {@link UdpSendQueue}.
  *
  * <p>Reading on a UDP socket works datagram by datagram: {@link #read(int)}, {@link #readAll()}
  * and {@link #readLine()} take the oldest queued datagram's payload (read(max) discards what
@@ -89,27 +90,25 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // ---- receiving ----------------------------------------------------------------------
 
     /**
-     * Queues a received datagram and signals it, or counts it dropped when the receive queue is
-     * full: a dropped datagram is never signalled (no {@code datagramReceived}, no
-     * {@code readyRead}, no data tap, {@code currentDatagram} unchanged), only counted and
-     * reported by a paced TemporaryError (see {@link #reportDrops()}). Call on the loop thread.
+     * Queues a received datagram and signals it, always (the data tap, {@code currentDatagram},
+     * {@code datagramReceived}, {@code readyRead}): when the receive queue is full, the oldest
+     * unread datagrams are evicted to make room, counted as dropped and reported by a paced
+     * TemporaryError (see {@link #reportDrops()}), so a socket whose consumers only use events,
+     * and never read, goes on hearing every arrival. Call on the loop thread.
      *
      * @param datagram the datagram
      */
     void deliver(UdpDatagram datagram) {
         countReceived(datagram.size());
         UdpReceiveQueue.Offer offer = received.offer(datagram, getReceiveQueueLimit(), getReadBufferLimit());
-        if (offer != UdpReceiveQueue.Offer.QUEUED) {
-            if (offer == UdpReceiveQueue.Offer.DROPPED_WARN) {
-                reportDrops();
-            } else if (!dropReportScheduled) {
-                // the drops after this warning are reported when the next one is due, even if
-                // no further datagram arrives then
-                dropReportScheduled = true;
-                long nanos = received.nanosUntilWarning(System.nanoTime());
-                loop.schedule(TimeUnit.NANOSECONDS.toMillis(nanos + 999_999), this::reportDrops);
-            }
-            return;
+        if (offer == UdpReceiveQueue.Offer.QUEUED_EVICTED_WARN) {
+            reportDrops();
+        } else if (offer == UdpReceiveQueue.Offer.QUEUED_EVICTED && !dropReportScheduled) {
+            // the drops after this warning are reported when the next one is due, even if
+            // no further datagram arrives then
+            dropReportScheduled = true;
+            long nanos = received.nanosUntilWarning(System.nanoTime());
+            loop.schedule(TimeUnit.NANOSECONDS.toMillis(nanos + 999_999), this::reportDrops);
         }
         tapData(datagram.getPayloadBuffer()); // after queueing: whoever sees the event can read it
         UdpDatagram previous = currentDatagram;
@@ -131,11 +130,12 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         dropReportScheduled = false;
         long unwarned = received.takeUnwarned();
         if (unwarned > 0) {
-            status().reportError(SocketError.TEMPORARY_ERROR, "The receive queue of socket '" + getObjectId()
-                    + "' is full (" + getReceiveQueueLimit() + " datagrams or " + getReadBufferLimit()
-                    + " bytes): " + unwarned + " datagrams dropped since the last warning ("
-                    + received.dropped() + " in all); further datagrams are dropped and counted until it is"
-                    + " read, with at most one warning a second");
+            status().reportError(SocketError.TEMPORARY_ERROR, "Nobody reads socket '" + getObjectId()
+                    + "' and its receive queue is full (" + getReceiveQueueLimit() + " datagrams or "
+                    + getReadBufferLimit() + " bytes): the oldest unread datagrams were dropped to keep the"
+                    + " newest, " + unwarned + " datagrams dropped since the last warning ("
+                    + received.dropped() + " in all); every arrival is still signalled, with at most one"
+                    + " such warning a second");
         }
     }
 

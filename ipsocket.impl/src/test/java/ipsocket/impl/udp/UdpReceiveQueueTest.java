@@ -24,9 +24,10 @@ import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.UdpPeer;
 
 /**
- * Proves that the receive queue is bounded: datagrams beyond the limit are dropped and
- * counted, never signalled, and reported as TemporaryError at most once a second, each warning
- * with the number dropped since the previous one, never silently.
+ * Proves that the receive queue is bounded and keeps the newest: every arrival is queued and
+ * signalled, the oldest unread datagrams are dropped to make room, counted, and reported as
+ * TemporaryError at most once a second, each warning with the number dropped since the previous
+ * one, never silently.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UdpReceiveQueueTest {
@@ -47,7 +48,7 @@ class UdpReceiveQueueTest {
     }
 
     @Test
-    void droppedDatagramsAreCountedNeverSignalledAndReportedInPacedWarnings() {
+    void everyArrivalIsSignalledAndTheOldestUnreadAreDroppedCountedAndReportedInPacedWarnings() {
         UdpPeer peer = fixture.udpPeer(V4);
         UdpSocketImpl socket = fixture.udpSocket();
         SocketProbe probe = probe(socket);
@@ -58,24 +59,26 @@ class UdpReceiveQueueTest {
         for (int i = 0; i < 20; i++) {
             peer.send("d" + i, V4, port);
         }
-        probe.await(() -> socket.getDroppedDatagramCount() == 15, WAIT, "15 datagrams dropped");
+        probe.await(() -> probe.count(SocketProbe.Kind.DATAGRAM) == 20, WAIT, "every arrival signalled");
+        assertEquals(15, socket.getDroppedDatagramCount());
         // every drop is reported, the last ones by the warning that is due a second after the first
         probe.await(() -> probe.sumInErrorStrings(DROPS) == 15, WAIT, "warnings reporting 15 drops in all");
         assertEquals(5, socket.getPendingDatagramCount());
         assertEquals(SocketError.TEMPORARY_ERROR, socket.getError());
-        assertEquals(5, probe.count(SocketProbe.Kind.DATAGRAM), "signals for the queued datagrams only");
-        assertEquals(5, probe.readyReadCount(), probe::describe);
-        assertEquals("d4", socket.getCurrentDatagram().getPayloadText(), "a dropped datagram is never current");
+        assertEquals(20, probe.readyReadCount(), probe::describe);
+        assertEquals("d19", socket.getCurrentDatagram().getPayloadText(), "every arrival becomes current");
         assertPaced(probe);
-        // the oldest are kept
-        assertEquals("d0", socket.readDatagram().getPayloadText());
+        // the newest are kept
+        assertEquals("d15", socket.readDatagram().getPayloadText());
 
-        // after reading, one more is queued and the next is dropped and reported
+        // after reading, one more is queued without a drop, the next drops the oldest unread
         peer.send("d20", V4, port);
         peer.send("d21", V4, port);
-        probe.await(() -> socket.getDroppedDatagramCount() == 16, WAIT, "one more dropped");
+        probe.await(() -> probe.count(SocketProbe.Kind.DATAGRAM) == 22, WAIT, "both signalled");
+        assertEquals(16, socket.getDroppedDatagramCount());
         probe.await(() -> probe.sumInErrorStrings(DROPS) == 16, WAIT, "the drop reported");
         assertEquals(5, socket.getPendingDatagramCount());
+        assertEquals("d21", socket.getCurrentDatagram().getPayloadText());
         assertPaced(probe);
 
         List<String> kept = new ArrayList<>();
@@ -83,7 +86,28 @@ class UdpReceiveQueueTest {
         while ((next = socket.readDatagram()) != null) {
             kept.add(next.getPayloadText());
         }
-        assertEquals(List.of("d1", "d2", "d3", "d4", "d20"), kept);
+        assertEquals(List.of("d17", "d18", "d19", "d20", "d21"), kept);
+    }
+
+    @Test
+    void theByteBoundEvictsTheOldestUntilTheArrivalFitsAndAnOversizedOneEmptiesTheQueue() {
+        UdpReceiveQueue queue = new UdpReceiveQueue();
+        assertEquals(UdpReceiveQueue.Offer.QUEUED, queue.offer(UdpDatagram.of(new byte[40]), 10, 100));
+        assertEquals(UdpReceiveQueue.Offer.QUEUED, queue.offer(UdpDatagram.of(new byte[30]), 10, 100));
+        assertEquals(UdpReceiveQueue.Offer.QUEUED, queue.offer(UdpDatagram.of(new byte[20]), 10, 100));
+        // 90 + 60 > 100: the 40 and the 30 go (50 + 60 is still too many), 20 + 60 fit
+        assertEquals(UdpReceiveQueue.Offer.QUEUED_EVICTED_WARN, queue.offer(UdpDatagram.of(new byte[60]), 10, 100));
+        assertEquals(2, queue.dropped());
+        assertEquals(2, queue.takeUnwarned());
+        assertEquals(2, queue.size());
+        assertEquals(20, queue.peek().size());
+        // larger than the byte bound alone: queued, with the queue emptied
+        assertEquals(UdpReceiveQueue.Offer.QUEUED_EVICTED, queue.offer(UdpDatagram.of(new byte[150]), 10, 100));
+        assertEquals(4, queue.dropped());
+        assertEquals(1, queue.size());
+        assertEquals(150, queue.poll().size());
+        assertEquals(UdpReceiveQueue.Offer.QUEUED, queue.offer(UdpDatagram.of(new byte[150]), 10, 100));
+        assertEquals(4, queue.dropped());
     }
 
     /**
