@@ -37,14 +37,9 @@ class TcpBackpressureTest {
     @Test
     void peerThatDoesNotReadMakesWritesStopAtTheLimit() {
         int limit = 256 * 1024;
-        TestServer server = fixture.startServer(TestServer.ipv4Loopback(),
-                TestServer.Mode.IDLE, 0, 32 * 1024);
         TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
-        socket.setWriteBufferLimit(limit);
-        socket.setSendBufferSize(32 * 1024); // keeps the OS from absorbing megabytes first
-        connect(socket, probe, server);
-        Connection peer = server.awaitConnection(WAIT);
+        Connection peer = connectToPeerThatDoesNotRead(socket, probe, limit);
         byte[] chunk = TestData.randomBytes(64 * 1024, 7);
         long heapBefore = usedHeap();
 
@@ -76,14 +71,9 @@ class TcpBackpressureTest {
     @Test
     void aNearlyFullBufferTakesAWholeWriteOrNoneOfIt() {
         int limit = 64 * 1024;
-        TestServer server = fixture.startServer(TestServer.ipv4Loopback(),
-                TestServer.Mode.IDLE, 0, 32 * 1024);
         TcpSocketImpl socket = fixture.tcpSocket();
         SocketProbe probe = probe(socket);
-        socket.setWriteBufferLimit(limit);
-        socket.setSendBufferSize(32 * 1024);
-        connect(socket, probe, server);
-        Connection peer = server.awaitConnection(WAIT);
+        Connection peer = connectToPeerThatDoesNotRead(socket, probe, limit);
         long written = TcpDataTest.fillUntilStalled(socket, TestData.randomBytes(4 * 1024, 9), 64L * MIB);
         long pending = socket.getBytesToWrite();
         assertTrue(pending > limit - 32 * 1024, "nearly full: " + pending + " of " + limit);
@@ -145,5 +135,17 @@ class TcpBackpressureTest {
         Runtime runtime = Runtime.getRuntime();
         System.gc();
         return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /**
+     * Connects a socket with a write buffer limit to a peer that does not read, with small OS
+     * buffers on both sides so that the socket's own buffer fills soon.
+     */
+    private Connection connectToPeerThatDoesNotRead(TcpSocketImpl socket, SocketProbe probe, int writeBufferLimit) {
+        TestServer server = fixture.startServer(TestServer.ipv4Loopback(), TestServer.Mode.IDLE, 0, 32 * 1024);
+        socket.setWriteBufferLimit(writeBufferLimit);
+        socket.setSendBufferSize(32 * 1024); // keeps the OS from absorbing megabytes first
+        connect(socket, probe, server);
+        return server.awaitConnection(WAIT);
     }
 }
