@@ -26,7 +26,12 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  */
 final class Subscriptions implements AutoCloseable {
     private final Map<Object, String[]> patternsByHandler = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> wantedByTopic = new ConcurrentHashMap<>();
+    /**
+     * The answers given since the handlers last changed. A change replaces the whole map (after
+     * updating the patterns), so an answer computed from old patterns can only land in a map that
+     * is no longer used: a stale answer never outlives the change that made it stale.
+     */
+    private volatile Map<String, Boolean> wantedByTopic = new ConcurrentHashMap<>();
     /** The tracker of EventHandler services, or {@code null} for a bare instance. */
     private final ServiceTracker<EventHandler, ServiceReference<EventHandler>> handlers;
 
@@ -98,7 +103,7 @@ final class Subscriptions implements AutoCloseable {
      */
     void put(Object handler, String[] patterns) {
         patternsByHandler.put(handler, patterns);
-        wantedByTopic.clear();
+        wantedByTopic = new ConcurrentHashMap<>();
     }
 
     /**
@@ -108,7 +113,7 @@ final class Subscriptions implements AutoCloseable {
      */
     void remove(Object handler) {
         patternsByHandler.remove(handler);
-        wantedByTopic.clear();
+        wantedByTopic = new ConcurrentHashMap<>();
     }
 
     /**
@@ -118,12 +123,13 @@ final class Subscriptions implements AutoCloseable {
      * @return {@code true} if posting it reaches at least one handler
      */
     boolean wants(String topic) {
-        Boolean known = wantedByTopic.get(topic);
+        Map<String, Boolean> answers = wantedByTopic; // first: the patterns read below are at least as new
+        Boolean known = answers.get(topic);
         if (known != null) {
             return known;
         }
         boolean wanted = patternsByHandler.values().stream().anyMatch(patterns -> matchesAny(patterns, topic));
-        wantedByTopic.put(topic, wanted);
+        answers.put(topic, wanted);
         return wanted;
     }
 
