@@ -14,10 +14,8 @@ import ipsocket.api.SocketEvents;
  */
 final class CountingHandler implements EventHandler {
     /** Posted by the runner from the socket's loop thread after a run's last byte: EventAdmin
-     *  delivers the events of one posting thread in order, so when it arrives every event posted
-     *  before it has been delivered. The publisher coalesces data events (at most one batch per
-     *  20 ms), so the last batch may come after the marker: with publishData, a run ends when
-     *  both the marker and every byte have arrived. */
+     *  delivers the events of one posting thread in order, so when it arrives every event of
+     *  the run has been delivered. */
     static final String MARK_TOPIC = "ipsocket/bench/MARK";
 
     /** The counts of one run. */
@@ -27,19 +25,6 @@ final class CountingHandler implements EventHandler {
         final AtomicLong dataBytes = new AtomicLong();
         final AtomicLong other = new AtomicLong();
         final CompletableFuture<Long> marked = new CompletableFuture<>();
-        private final long expectedDataBytes;
-        private volatile boolean markSeen;
-
-        Counts(long expectedDataBytes) {
-            this.expectedDataBytes = expectedDataBytes;
-        }
-
-        /** Completes {@link #marked} once the marker and every expected data byte have arrived. */
-        void completeIfDone() {
-            if (markSeen && dataBytes.get() >= expectedDataBytes) {
-                marked.complete(System.nanoTime());
-            }
-        }
 
         long events() {
             return readyRead.get() + dataReceived.get() + other.get();
@@ -48,14 +33,9 @@ final class CountingHandler implements EventHandler {
 
     private volatile Counts counts;
 
-    /**
-     * Starts counting for a new run.
-     *
-     * @param expectedDataBytes the bytes the run's DATA_RECEIVED events carry (0 without publishData)
-     * @return the run's counts
-     */
-    Counts begin(long expectedDataBytes) {
-        Counts c = new Counts(expectedDataBytes);
+    /** Starts counting for a new run. */
+    Counts begin() {
+        Counts c = new Counts();
         counts = c;
         return c;
     }
@@ -75,10 +55,8 @@ final class CountingHandler implements EventHandler {
             if (data instanceof byte[]) {
                 c.dataBytes.addAndGet(((byte[]) data).length);
             }
-            c.completeIfDone();
         } else if (topic.equals(MARK_TOPIC)) {
-            c.markSeen = true;
-            c.completeIfDone();
+            c.marked.complete(System.nanoTime());
         } else {
             c.other.incrementAndGet();
         }
