@@ -72,7 +72,8 @@ public interface SocketListener {
 
     /**
      * Called when a UDP socket has received a datagram and stored it as its current datagram
-     * (InCore {@code datagramReceived()}).
+     * (InCore {@code datagramReceived()}); called for every arrival, also when the full receive
+     * queue drops its oldest unread datagrams to keep this one (the newest are kept).
      *
      * @param socket the UDP socket
      * @param datagram the datagram, the same as {@link UdpSocket#getCurrentDatagram()} at that

@@ -14,12 +14,15 @@ import org.osgi.annotation.versioning.ProviderType;
  * payloads to and from that peer only, and datagrams from other senders are ignored.
  *
  * <p>Every received datagram is kept whole with its sender and destination in a bounded
- * receive queue ({@link #getReceiveQueueLimit()}); when the queue is full, further datagrams
- * are dropped and counted ({@link #getDroppedDatagramCount()}) and a
- * {@link SocketError#TEMPORARY_ERROR} is reported once per overflow episode, never silently.
- * {@link #getCurrentDatagram()} and {@link SocketListener#datagramReceived} report every
- * arrival, also one the full queue could not keep, so a listener that only watches the current
- * datagram never misses one.
+ * receive queue ({@link #getReceiveQueueLimit()}): the newest are kept, the oldest unread are
+ * dropped. Every arrival is queued, becomes the {@link #getCurrentDatagram() current datagram},
+ * is signalled ({@link SocketListener#datagramReceived}, {@code readyRead}) and makes its
+ * event; when the queue is full, the oldest unread datagrams are evicted to make room and
+ * counted ({@link #getDroppedDatagramCount()}), never silently: a
+ * {@link SocketError#TEMPORARY_ERROR} reports them, at most once a second, with the number
+ * dropped since the previous report. A consumer that only listens (or only uses events) and
+ * never reads therefore hears every datagram, while the queue's memory stays bounded; one that
+ * reads finds the newest unread datagrams.
  */
 @ProviderType
 public interface UdpSocket extends IpSocket {
@@ -61,21 +64,24 @@ public interface UdpSocket extends IpSocket {
     int getPendingDatagramCount();
 
     /**
-     * Returns how many datagrams were dropped because the receive queue was full.
+     * Returns how many unread datagrams were dropped because the receive queue was full: the
+     * newest are kept, the oldest unread are dropped (each was signalled when it arrived).
      *
      * @return the dropped datagram count since the socket was created
      */
     long getDroppedDatagramCount();
 
     /**
-     * Returns the most datagrams kept in the receive queue.
+     * Returns the most datagrams kept in the receive queue: beyond it, the newest are kept, the
+     * oldest unread are dropped.
      *
      * @return the limit, 1024 by default
      */
     int getReceiveQueueLimit();
 
     /**
-     * Sets the most datagrams kept in the receive queue; applies to the next arrival.
+     * Sets the most datagrams kept in the receive queue (beyond it, the newest are kept, the
+     * oldest unread are dropped); applies to the next arrival.
      *
      * @param receiveQueueLimit the limit, at least 1
      * @throws IllegalArgumentException if the value is less than 1

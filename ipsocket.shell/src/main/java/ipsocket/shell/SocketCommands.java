@@ -130,6 +130,11 @@ public class SocketCommands {
         line(out, "bytesToWrite", socket.getBytesToWrite());
         line(out, "bytesReceived", socket.getBytesReceived());
         line(out, "bytesSent", socket.getBytesSent());
+        if (socket instanceof UdpSocket) {
+            UdpSocket udp = (UdpSocket) socket;
+            line(out, "pendingDatagrams", udp.getPendingDatagramCount());
+            line(out, "droppedDatagrams", udp.getDroppedDatagramCount());
+        }
         for (Map.Entry<String, Object> property : socket.serializeProperties().entrySet()) {
             if (property.getKey().startsWith(".")) {
                 continue; // a private property (a password): never shown

@@ -764,7 +764,7 @@ public final class EventsBench {
         ServiceRegistration<EventHandler> reg = null;
         CountingHandler.Counts counts = null;
         if (v.subscriber) {
-            counts = handler.begin();
+            counts = handler.begin(v.publishData && !v.send ? bytes : 0, !v.send);
             Hashtable<String, Object> p = new Hashtable<>();
             p.put(EventConstants.EVENT_TOPIC, new String[] {SocketEvents.TCP_ALL_TOPICS, CountingHandler.MARK_TOPIC});
             reg = felix.context().registerService(EventHandler.class, handler, p);

@@ -288,11 +288,12 @@ public interface SocketConfiguration {
         boolean broadcast();
 
         /**
-         * Most datagrams queued for reading; further datagrams are dropped, counted and reported.
+         * Most datagrams queued for reading; beyond it the newest are kept, the oldest unread are
+         * dropped, counted and reported (every arrival is still signalled).
          *
          * @return the configured value
          */
-        @AttributeDefinition(name = "Receive queue limit (datagrams)", description = "Most datagrams queued for reading; further datagrams are dropped, counted and reported.", min = "1", max = "1048576", defaultValue = "1024")
+        @AttributeDefinition(name = "Receive queue limit (datagrams)", description = "Most datagrams queued for reading; beyond it the newest are kept, the oldest unread are dropped, counted and reported (every arrival is still signalled).", min = "1", max = "1048576", defaultValue = "1024")
         int receiveQueueLimit();
     }
 

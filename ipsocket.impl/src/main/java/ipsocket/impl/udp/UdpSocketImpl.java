@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.SocketError;
@@ -26,7 +27,8 @@ import ipsocket.impl.loop.EventLoopGroup;
 /**
  * A UDP socket on a shared event loop: {@link UdpSocket} on the shared lifecycle, with a
  * {@link UdpTransport} for binding, the virtual connection and multicast, a bounded
- * {@link UdpReceiveQueue} of whole datagrams and a bounded {@link UdpSendQueue}.
+ * {@link UdpReceiveQueue} of whole datagrams (the newest are kept, the oldest unread are
+ * dropped, so every arrival is signalled) and a bounded {@link UdpSendQueue}.
  *
  * <p>Reading on a UDP socket works datagram by datagram: {@link #read(int)}, {@link #readAll()}
  * and {@link #readLine()} take the oldest queued datagram's payload (read(max) discards what
@@ -46,6 +48,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     private final UdpReceiveQueue received = new UdpReceiveQueue();
     private final UdpSendQueue sendQueue;
     private volatile UdpDatagram currentDatagram;
+    private boolean dropReportScheduled; // loop thread only
 
     /**
      * Creates an unbound socket on the next loop of a group.
@@ -87,17 +90,25 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     // ---- receiving ----------------------------------------------------------------------
 
     /**
-     * Queues a received datagram (or counts it dropped) and signals it; call on the loop thread.
+     * Queues a received datagram and signals it, always (the data tap, {@code currentDatagram},
+     * {@code datagramReceived}, {@code readyRead}): when the receive queue is full, the oldest
+     * unread datagrams are evicted to make room, counted as dropped and reported by a paced
+     * TemporaryError (see {@link #reportDrops()}), so a socket whose consumers only use events,
+     * and never read, goes on hearing every arrival. Call on the loop thread.
      *
      * @param datagram the datagram
      */
     void deliver(UdpDatagram datagram) {
         countReceived(datagram.size());
         UdpReceiveQueue.Offer offer = received.offer(datagram, getReceiveQueueLimit(), getReadBufferLimit());
-        if (offer == UdpReceiveQueue.Offer.FIRST_DROPPED) {
-            status().reportError(SocketError.TEMPORARY_ERROR, "The receive queue of socket '" + getObjectId()
-                    + "' is full (" + getReceiveQueueLimit() + " datagrams or " + getReadBufferLimit()
-                    + " bytes): further datagrams are dropped and counted until it is read");
+        if (offer == UdpReceiveQueue.Offer.QUEUED_EVICTED_WARN) {
+            reportDrops();
+        } else if (offer == UdpReceiveQueue.Offer.QUEUED_EVICTED && !dropReportScheduled) {
+            // the drops after this warning are reported when the next one is due, even if
+            // no further datagram arrives then
+            dropReportScheduled = true;
+            long nanos = received.nanosUntilWarning(System.nanoTime());
+            loop.schedule(TimeUnit.NANOSECONDS.toMillis(nanos + 999_999), this::reportDrops);
         }
         tapData(datagram.getPayloadBuffer()); // after queueing: whoever sees the event can read it
         UdpDatagram previous = currentDatagram;
@@ -110,6 +121,24 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         }
     }
 
+    /**
+     * Reports the datagrams dropped since the last report as one TemporaryError naming the
+     * socket and the counts, if there are any; on the loop thread, at most once per
+     * {@link UdpReceiveQueue#WARNING_INTERVAL_NANOS} (the queue paces it).
+     */
+    private void reportDrops() {
+        dropReportScheduled = false;
+        long unwarned = received.takeUnwarned();
+        if (unwarned > 0) {
+            status().reportError(SocketError.TEMPORARY_ERROR, "Nobody reads socket '" + getObjectId()
+                    + "' and its receive queue is full (" + getReceiveQueueLimit() + " datagrams or "
+                    + getReadBufferLimit() + " bytes): the oldest unread datagrams were dropped to keep the"
+                    + " newest, " + unwarned + " datagrams dropped since the last warning ("
+                    + received.dropped() + " in all); every arrival is still signalled, with at most one"
+                    + " such warning a second");
+        }
+    }
+
     private static boolean endsWithLineFeed(UdpDatagram datagram) {
         ByteBuffer payload = datagram.getPayloadBuffer();
         return payload.limit() > 0 && payload.get(payload.limit() - 1) == '\n';
@@ -117,7 +146,7 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
 
     @Override
     public UdpDatagram readDatagram() {
-        return received.poll(getReceiveQueueLimit());
+        return received.poll();
     }
 
     @Override

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +30,7 @@ import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketState;
+import ipsocket.api.UdpDatagram;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.tcp.TcpSocketImpl;
 import ipsocket.impl.testing.Await;
@@ -47,6 +51,9 @@ class SocketEventPublisherTest {
 
     private static final Set<String> COMMON = Set.of(SocketEvents.OBJECT_ID, SocketEvents.STATE,
             SocketEvents.HOSTNAME, SocketEvents.PORT, EventConstants.EVENT_TOPIC);
+
+    private static final Pattern DROPPED_DATAGRAMS = Pattern.compile("(\\d+) datagrams dropped since the last");
+    private static final Pattern DROPPED_EVENTS = Pattern.compile("(\\d+) events \\(\\d+ bytes\\) dropped since");
 
     @RegisterExtension
     final SocketFixture fixture = new SocketFixture();
@@ -193,6 +200,135 @@ class SocketEventPublisherTest {
         assertTrue(publisher.wantsData());
     }
 
+    @Test
+    void aFloodedUdpSocketNobodyReadsPostsAnEventForEveryArrivalAndKeepsTheNewest() {
+        UdpPeer peer = closeAfterTest(UdpPeer.bind("127.0.0.1"));
+        UdpSocketImpl socket = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "udp-flood"));
+        attach(socket, SocketEvents.UDP_TOPIC_PREFIX, subscribedTo(SocketEvents.UDP_ALL_TOPICS));
+        configure(socket, Map.of(SocketConfig.AUTO_CONNECT, false, SocketConfig.PUBLISH_DATA, true,
+                SocketConfig.LOCAL_ADDRESS, "127.0.0.1", SocketConfig.LOCAL_PORT, 0));
+        socket.setReceiveQueueLimit(8);
+        assertTrue(socket.bind());
+        eventAdmin.await(SocketEvents.UDP_STATE_CHANGED, event -> "Bound".equals(event.getProperty(SocketEvents.STATE)));
+        int port = socket.getLocalPort();
+
+        // Nobody reads the socket: every arrival is queued and makes its events, the oldest unread
+        // are dropped to make room. 100 datagrams of 13 B fit in the OS's default receive buffer
+        // even if the loop were stalled, so every one reaches the socket; their 200 data events
+        // stay far below the publisher's caps (1,000 and 4 MiB per second).
+        int sent = 100;
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            payloads.add(String.format("datagram %04d", i));
+            peer.send(payloads.get(i), "127.0.0.1", port);
+        }
+        Await.until(() -> socket.getBytesReceived() == 13L * sent, WAIT, () -> "every datagram reached the socket");
+        Await.until(() -> reportedDrops(SocketEvents.UDP_ERROR_OCCURRED) == sent - 8, WAIT,
+                () -> "every drop reported by a warning: " + eventAdmin.values(SocketEvents.UDP_ERROR_OCCURRED,
+                        SocketEvents.ERROR_STRING));
+        assertEquals(8, socket.getPendingDatagramCount());
+        assertEquals(sent - 8, socket.getDroppedDatagramCount());
+
+        Await.until(() -> eventAdmin.count(SocketEvents.UDP_DATAGRAM_RECEIVED) == sent
+                && eventAdmin.count(SocketEvents.UDP_DATA_RECEIVED) == sent, WAIT,
+                () -> "an event for every arrival: " + eventAdmin.count(SocketEvents.UDP_DATAGRAM_RECEIVED));
+        assertEquals(payloads, eventAdmin.values(SocketEvents.UDP_DATAGRAM_RECEIVED, DATA_TEXT),
+                "one DATAGRAM_RECEIVED per arrival, exactly the payloads sent, in order");
+        assertEquals(payloads, eventAdmin.values(SocketEvents.UDP_DATA_RECEIVED, DATA_TEXT),
+                "one DATA_RECEIVED per arrival, exactly the payloads sent, in order");
+        assertEquals(0, reportedDroppedEvents(SocketEvents.UDP_ERROR_OCCURRED), "no event dropped below the caps");
+        long readyReads = eventAdmin.count(SocketEvents.UDP_READY_READ);
+        assertTrue(readyReads >= 1 && readyReads <= sent, () -> String.valueOf(eventAdmin.topics()));
+        long warnings = eventAdmin.count(SocketEvents.UDP_ERROR_OCCURRED);
+        assertTrue(warnings >= 1 && warnings < sent - 8, () -> warnings + " warnings for " + (sent - 8) + " drops");
+        List<String> kept = new ArrayList<>();
+        for (UdpDatagram next = socket.readDatagram(); next != null; next = socket.readDatagram()) {
+            kept.add(next.getPayloadText());
+        }
+        // loopback keeps the order: the newest are kept, the last 8 sent
+        assertEquals(payloads.subList(sent - 8, sent), kept);
+    }
+
+    @Test
+    void aTrickleOfSingleBytesIsCoalescedIntoFewEventsWithExactlyTheBytesSent() {
+        TestServer server = closeAfterTest(TestServer.start(TestServer.Mode.IDLE));
+        TcpSocketImpl socket = tcpSocket("tcp-trickle");
+        attach(socket, SocketEvents.TCP_TOPIC_PREFIX, subscribedTo(SocketEvents.ALL_TOPICS));
+        configure(socket);
+        socket.connectToHost(server.host(), server.port());
+        eventAdmin.await(SocketEvents.TCP_CONNECTED, event -> true);
+        TestServer.Connection peer = server.awaitConnection(WAIT);
+
+        byte[] sent = new byte[2_000];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = (byte) ('a' + i % 26);
+        }
+        peer.sendByteByByte(sent);
+        String expected = new String(sent, StandardCharsets.UTF_8);
+        Await.until(() -> expected.length() <= eventAdmin.dataText(SocketEvents.TCP_DATA_RECEIVED).length(), WAIT,
+                () -> "all bytes in DATA_RECEIVED events: " + eventAdmin.dataText(SocketEvents.TCP_DATA_RECEIVED).length());
+        assertEquals(expected, eventAdmin.dataText(SocketEvents.TCP_DATA_RECEIVED), "exactly the bytes sent, in order");
+
+        // the rule: one batch (one DATA_RECEIVED, one READY_READ) at most every BATCH_INTERVAL
+        List<Long> times = eventAdmin.times(SocketEvents.TCP_DATA_RECEIVED);
+        long span = times.get(times.size() - 1) - times.get(0);
+        long bound = 1 + span / SocketEventPublisher.BATCH_INTERVAL_NANOS + 1;
+        assertTrue(times.size() <= bound, () -> times.size() + " DATA_RECEIVED events over " + span + " ns");
+        assertTrue(eventAdmin.count(SocketEvents.TCP_READY_READ) <= bound, () -> String.valueOf(eventAdmin.topics()));
+        assertTrue(times.size() * 4 <= sent.length, () -> times.size() + " events for " + sent.length + " bytes");
+        Await.until(() -> socket.getBytesAvailable() == sent.length, WAIT, () -> "bytes buffered");
+        assertEquals(expected, new String(socket.readAll(), StandardCharsets.UTF_8), "the socket's own bytes untouched");
+    }
+
+    @Test
+    void datagramEventsBeyondThePerSecondBoundAreDroppedCountedAndReported() {
+        UdpSocketImpl socket = fixture.disposeAfterTest(new UdpSocketImpl(fixture.loops(), "udp-burst"));
+        Subscriptions subscriptions = subscribedTo(SocketEvents.UDP_DATAGRAM_RECEIVED);
+        subscriptions.put(new Object(), new String[] {SocketEvents.UDP_ERROR_OCCURRED});
+        SocketEventPublisher publisher = attach(socket, SocketEvents.UDP_TOPIC_PREFIX, subscriptions);
+
+        int burst = 3 * SocketEventPublisher.DATA_EVENTS_PER_SECOND; // offered in one loop task
+        long[] span = new long[1];
+        socket.loop().execute(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < burst; i++) {
+                publisher.datagramReceived(socket, UdpDatagram.of(new byte[] {(byte) i}));
+            }
+            span[0] = System.nanoTime() - start;
+        });
+        Await.until(() -> eventAdmin.count(SocketEvents.UDP_DATAGRAM_RECEIVED)
+                + reportedDroppedEvents(SocketEvents.UDP_ERROR_OCCURRED) == burst, WAIT,
+                () -> "every datagram posted or reported dropped: " + eventAdmin.count(SocketEvents.UDP_DATAGRAM_RECEIVED));
+        long windows = 1 + span[0] / TimeUnit.SECONDS.toNanos(1);
+        assertTrue(eventAdmin.count(SocketEvents.UDP_DATAGRAM_RECEIVED)
+                <= windows * SocketEventPublisher.DATA_EVENTS_PER_SECOND, () -> String.valueOf(eventAdmin.topics()));
+        Event warning = eventAdmin.await(SocketEvents.UDP_ERROR_OCCURRED, event -> true);
+        assertEquals(SocketError.TEMPORARY_ERROR.seedName(), warning.getProperty(SocketEvents.ERROR));
+        assertTrue(((String) warning.getProperty(SocketEvents.ERROR_STRING)).contains("udp-burst"));
+        assertEquals(SocketError.NO_ERROR, socket.getError(), "the warning is an event, the socket's error is untouched");
+    }
+
+    /** The sum of the drops the warnings on a topic report ("n datagrams dropped since ..."). */
+    private long reportedDrops(String topic) {
+        return sumOf(topic, DROPPED_DATAGRAMS);
+    }
+
+    /** The sum of the dropped events the warnings on a topic report ("n events (...) dropped since ..."). */
+    private long reportedDroppedEvents(String topic) {
+        return sumOf(topic, DROPPED_EVENTS);
+    }
+
+    private long sumOf(String topic, Pattern pattern) {
+        long sum = 0;
+        for (String text : eventAdmin.values(topic, SocketEvents.ERROR_STRING)) {
+            Matcher matcher = pattern.matcher(text);
+            if (matcher.find()) {
+                sum += Long.parseLong(matcher.group(1));
+            }
+        }
+        return sum;
+    }
+
     // ---- fixture ----------------------------------------------------------------------------
 
     private <T extends AutoCloseable> T closeAfterTest(T closeable) {
@@ -276,13 +412,33 @@ class SocketEventPublisherTest {
         return all;
     }
 
+    /** Asks {@code RecordingEventAdmin.values} for the {@code data} property as UTF-8 text. */
+    private static final String DATA_TEXT = "data as text";
+
     /** An EventAdmin that records every posted event; sending synchronously is a failure. */
     private static final class RecordingEventAdmin implements EventAdmin {
         private final List<Event> events = new ArrayList<>();
+        private final List<Long> nanos = new ArrayList<>();
 
         @Override
         public synchronized void postEvent(Event event) {
             events.add(event);
+            nanos.add(System.nanoTime());
+        }
+
+        /** When each event on a topic was posted ({@link System#nanoTime()}). */
+        synchronized List<Long> times(String topic) {
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i).getTopic().equals(topic)) {
+                    times.add(nanos.get(i));
+                }
+            }
+            return times;
+        }
+
+        long count(String topic) {
+            return events().stream().filter(e -> e.getTopic().equals(topic)).count();
         }
 
         @Override
@@ -304,7 +460,9 @@ class SocketEventPublisherTest {
 
         List<String> values(String topic, String property) {
             return events().stream().filter(e -> e.getTopic().equals(topic))
-                    .map(e -> String.valueOf(e.getProperty(property))).toList();
+                    .map(e -> DATA_TEXT.equals(property)
+                            ? new String((byte[]) e.getProperty(SocketEvents.DATA), StandardCharsets.UTF_8)
+                            : String.valueOf(e.getProperty(property))).toList();
         }
 
         int indexOf(String topic, String state) {

@@ -13,6 +13,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
@@ -274,6 +276,24 @@ public final class SocketProbe implements SocketListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Adds up the numbers that a pattern's first group finds in the error strings heard, such as
+     * the counts that paced warnings report.
+     *
+     * @param pattern a pattern whose first group is a number
+     * @return the sum over every error string it matches
+     */
+    public long sumInErrorStrings(Pattern pattern) {
+        long sum = 0;
+        for (String text : errorStrings()) {
+            Matcher matcher = pattern.matcher(text);
+            if (matcher.find()) {
+                sum += Long.parseLong(matcher.group(1));
+            }
+        }
+        return sum;
     }
 
     /**

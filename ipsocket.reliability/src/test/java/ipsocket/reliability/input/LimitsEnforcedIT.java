@@ -162,10 +162,11 @@ class LimitsEnforcedIT {
         byte[] large = TestData.randomBytes(60_000, 10);
         for (int i = 1; i <= 6; i++) {
             peer.send(large, "127.0.0.1", socket.getLocalPort());
-            int arrivals = i;
+            int arrivals = i; // every arrival is queued and signalled, evicting the oldest unread
             probe.await(() -> probe.count(SocketProbe.Kind.DATAGRAM) == arrivals, WAIT, "datagram " + i);
         }
-        // readBufferLimit bounds the queued bytes: three datagrams of 60,000 fit in 200,000
+        assertEquals(6L * large.length, socket.getBytesReceived());
+        // readBufferLimit bounds the queued bytes: the newest three datagrams of 60,000 fit in 200,000
         assertEquals(3, socket.getPendingDatagramCount());
         assertEquals(3, socket.getDroppedDatagramCount());
         while (socket.readDatagram() != null) {
@@ -177,9 +178,11 @@ class LimitsEnforcedIT {
             int arrivals = 6 + i;
             probe.await(() -> probe.count(SocketProbe.Kind.DATAGRAM) == arrivals, WAIT, "small datagram " + i);
         }
-        // receiveQueueLimit bounds the count
+        assertEquals(6L * large.length + 12L * small.length, socket.getBytesReceived());
+        // receiveQueueLimit bounds the count: the newest 8 are kept, the oldest unread 4 dropped
         assertEquals(8, socket.getPendingDatagramCount());
         assertEquals(3 + 4, socket.getDroppedDatagramCount());
+        assertEquals(6 + 12, probe.count(SocketProbe.Kind.DATAGRAM), "a signal for every arrival");
         System.out.printf("FIGURES limit udp receiveQueueLimit=8 readBufferLimit=200000: 3 of 6 large and 8 of 12"
                 + " small datagrams kept, %d dropped%n", socket.getDroppedDatagramCount());
     }
