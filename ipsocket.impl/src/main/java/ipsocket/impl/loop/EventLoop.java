@@ -249,7 +249,7 @@ public final class EventLoop {
             if (timer.isCancelled()) {
                 cancelledTimers--;
             } else {
-                safely(timer.task());
+                safely(timer.take());
             }
         }
     }

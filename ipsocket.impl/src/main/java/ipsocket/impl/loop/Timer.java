@@ -12,7 +12,8 @@ public final class Timer implements Comparable<Timer> {
     private final long sequence;
     private final EventLoop loop;
     private Runnable task;
-    private boolean cancelled;
+    /** Cancelled, or taken to run: either way out of the loop's count of cancelled timers. */
+    private boolean done;
 
     Timer(EventLoop loop, long deadlineNanos, long sequence, Runnable task) {
         this.loop = loop;
@@ -23,23 +24,37 @@ public final class Timer implements Comparable<Timer> {
 
     /** Stops the task from running if it has not run yet; call on the loop thread. */
     public void cancel() {
-        if (!cancelled) {
-            cancelled = true;
+        if (!done) {
+            done = true;
             task = null;
             loop.timerCancelled();
         }
     }
 
+    /**
+     * Returns whether the timer was cancelled (or has already been taken to run).
+     *
+     * @return {@code true} if it must not run
+     */
     boolean isCancelled() {
-        return cancelled;
+        return done;
+    }
+
+    /**
+     * Takes the task to run it now, on the loop thread: a later {@link #cancel()} (a task that
+     * cancels its own timer) does nothing and is not counted as a cancelled timer in the queue.
+     *
+     * @return the task
+     */
+    Runnable take() {
+        Runnable due = task;
+        task = null;
+        done = true;
+        return due;
     }
 
     long deadlineNanos() {
         return deadlineNanos;
-    }
-
-    Runnable task() {
-        return task;
     }
 
     @Override
