@@ -27,7 +27,6 @@ final class TcpInput {
         }
     }
 
-    private final Object readLock = this;
     private final ReadBuffer readBuffer = new ReadBuffer();
     /** The loop stopped reading because the buffer was full; cleared by whoever resumes it. */
     private volatile boolean readPaused;
@@ -45,7 +44,7 @@ final class TcpInput {
 
     /** Forgets what an earlier connection left unread; a new attempt starts. */
     void reset() {
-        synchronized (readLock) {
+        synchronized (this) {
             readBuffer.clear();
             peerClosed = false;
         }
@@ -58,7 +57,7 @@ final class TcpInput {
      * @return the room, 0 or less when full
      */
     long room() {
-        synchronized (readLock) {
+        synchronized (this) {
             return effectiveLimit() - readBuffer.size();
         }
     }
@@ -71,7 +70,7 @@ final class TcpInput {
      *         returns it in pieces)
      */
     boolean append(ByteBuffer arrival) {
-        synchronized (readLock) {
+        synchronized (this) {
             boolean lineReady = readBuffer.append(arrival);
             return lineReady | readBuffer.size() >= socket.getMaxLineLength();
         }
@@ -79,7 +78,7 @@ final class TcpInput {
 
     /** Records the peer's end of stream. */
     void markPeerClosed() {
-        synchronized (readLock) {
+        synchronized (this) {
             peerClosed = true;
         }
     }
@@ -90,7 +89,7 @@ final class TcpInput {
      * @return {@code true} after the peer's FIN
      */
     boolean peerClosed() {
-        synchronized (readLock) {
+        synchronized (this) {
             return peerClosed;
         }
     }
@@ -123,7 +122,7 @@ final class TcpInput {
             return;
         }
         long space;
-        synchronized (readLock) {
+        synchronized (this) {
             space = effectiveLimit() - readBuffer.size();
         }
         if (space > 0 && READ_PAUSED.compareAndSet(this, true, false)) {
@@ -141,7 +140,7 @@ final class TcpInput {
             throw new IllegalArgumentException("maxSize " + maxSize + " is negative");
         }
         byte[] bytes;
-        synchronized (readLock) {
+        synchronized (this) {
             bytes = readBuffer.read(maxSize);
         }
         resumeIfRoom();
@@ -150,7 +149,7 @@ final class TcpInput {
 
     byte[] readAll() {
         byte[] bytes;
-        synchronized (readLock) {
+        synchronized (this) {
             bytes = readBuffer.readAll();
         }
         resumeIfRoom();
@@ -158,14 +157,14 @@ final class TcpInput {
     }
 
     byte[] peekAll() {
-        synchronized (readLock) {
+        synchronized (this) {
             return readBuffer.peekAll();
         }
     }
 
     String readLine() {
         String line;
-        synchronized (readLock) {
+        synchronized (this) {
             line = readBuffer.readLineText(socket.getMaxLineLength());
         }
         resumeIfRoom();
@@ -173,13 +172,13 @@ final class TcpInput {
     }
 
     boolean canReadLine() {
-        synchronized (readLock) {
+        synchronized (this) {
             return readBuffer.canReadLine(socket.getMaxLineLength());
         }
     }
 
     long available() {
-        synchronized (readLock) {
+        synchronized (this) {
             return readBuffer.size();
         }
     }
@@ -191,7 +190,7 @@ final class TcpInput {
      * @return {@code true} at the end of the stream
      */
     boolean atEnd(boolean disconnected) {
-        synchronized (readLock) {
+        synchronized (this) {
             return readBuffer.size() == 0 && (peerClosed || disconnected);
         }
     }

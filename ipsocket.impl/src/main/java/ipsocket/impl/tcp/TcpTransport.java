@@ -290,11 +290,6 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             for (int reads = 0; reads < READS_PER_EVENT; reads++) {
                 long space = input.room();
                 if (space <= 0) {
-                    if (socket.getState() == SocketState.CLOSING && outputShut) {
-                        // closing: the peer's last bytes must not hold the close up
-                        endOfStream = drainAndDiscard(source);
-                        break;
-                    }
                     pauseReading();
                     break;
                 }
@@ -333,27 +328,8 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         if (failure != null) {
             onConnectionError(failure);
         } else if (endOfStream) {
-            if (socket.getState() == SocketState.CLOSING && outputShut) {
-                input.markPeerClosed();
-                lifecycle().finishClose(); // the peer's FIN answers ours: the close is complete
-            } else {
-                onPeerClosed();
-            }
+            onPeerClosed();
         }
-    }
-
-    /**
-     * Reads and drops what the peer still sends while a close waits for its FIN.
-     *
-     * @return {@code true} if the peer's end of stream was reached
-     */
-    private boolean drainAndDiscard(SocketChannel source) throws IOException {
-        ByteBuffer buffer = loop().sharedReadBuffer();
-        int count;
-        while ((count = source.read(buffer)) > 0) {
-            buffer.clear();
-        }
-        return count < 0;
     }
 
     private void pauseReading() {
