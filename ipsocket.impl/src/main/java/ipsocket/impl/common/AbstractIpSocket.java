@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,6 +32,8 @@ import ipsocket.impl.loop.EventLoop;
 public abstract class AbstractIpSocket extends IpSocketProperties {
     /** How long a call from another thread waits for the loop to carry it out. */
     private static final long CALL_WAIT_MILLIS = 5_000;
+    /** How often such a caller checks that the loop still runs. */
+    private static final long LOOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ListenerSupport listeners;
     private final SocketStatus status;
@@ -184,22 +186,42 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
             }
             return;
         }
-        CountDownLatch done = new CountDownLatch(1);
+        CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             try {
                 call.run();
             } finally {
-                done.countDown();
+                done.complete(null);
             }
         });
+        awaitLoop(done);
+    }
+
+    /**
+     * Waits until a task handed to the loop is done: at most {@value #CALL_WAIT_MILLIS} ms, and
+     * no longer than the loop runs (a task queued on a loop that has shut down never runs).
+     *
+     * @param done completed by the task
+     * @return {@code true} if the task is done
+     */
+    private boolean awaitLoop(Future<?> done) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_WAIT_MILLIS);
         try {
-            while (loop.isRunning() && !done.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-                // waits in slices, so a loop shut down meanwhile does not hold the caller
+            while (!done.isDone() && loop.isRunning()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    done.get(Math.min(left, LOOP_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException nextSliceOrDone) {
+                    // waits in slices, so a loop shut down meanwhile does not hold the caller
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return done.isDone();
     }
 
     /**
@@ -262,13 +284,7 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
             // delivered before the caller unhooks anything, such as the event bridge.
             CompletableFuture<Void> disposed = new CompletableFuture<>();
             loop.execute(() -> disposed.complete(null));
-            try {
-                disposed.get(5, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // the loop is stuck or gone; nothing more to wait for
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitLoop(disposed); // if the loop is stuck or gone, there is nothing more to wait for
         }
         return graceful;
     }
@@ -394,7 +410,8 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
 
 
     /**
-     * Runs a query on the loop thread and waits up to 5 s for its answer; for tests and
+     * Runs a query on the loop thread and waits up to 5 s for its answer (less if the loop shuts
+     * down meanwhile); for tests and
      * diagnostics, callable from any thread.
      *
      * @param <T> the answer type
@@ -416,14 +433,16 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
         } else {
             loop.execute(task);
         }
+        if (!awaitLoop(result)) {
+            throw new IllegalStateException(Thread.currentThread().isInterrupted() ? "Interrupted"
+                    : "The event loop did not answer within " + CALL_WAIT_MILLIS + " ms");
+        }
         try {
-            return result.get(5, TimeUnit.SECONDS);
+            return result.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("The event loop did not answer within 5 s", e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // cannot happen: the result is there
             throw new IllegalStateException("Interrupted", e);
         }
     }
