@@ -1,6 +1,7 @@
 package ipsocket.events;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
 
@@ -10,7 +11,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
+import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
+import org.osgi.service.log.LogEntry;
 
 import ipsocket.api.SocketEvents;
 
@@ -43,6 +46,35 @@ final class EventJson {
                 value = ((String) value).getBytes(StandardCharsets.UTF_8);
             }
             object.add(name, element(value));
+        }
+        return object.toString();
+    }
+
+    /**
+     * The {@code topic} of the events file's lines that are operator warnings from the framework's
+     * log rather than EventAdmin events; no event is ever posted on it.
+     */
+    static final String LOG_TOPIC = "ipsocket/Gateway/LOG";
+
+    /**
+     * Returns an operator warning from the framework's log as one line of JSON, with the
+     * {@code topic} every line of the events file has ({@value #LOG_TOPIC}):
+     * {@code {"topic":"ipsocket/Gateway/LOG","level":"WARN","time":"2026-12-07T10:00:00.123Z",
+     * "bundle":"ipsocket.impl","message":"..."}}, plus {@code exception} when the entry has one.
+     *
+     * @param entry the log entry
+     * @return a JSON object without line breaks
+     */
+    static String toJson(LogEntry entry) {
+        JsonObject object = new JsonObject();
+        object.addProperty("topic", LOG_TOPIC);
+        object.addProperty("level", entry.getLogLevel().name());
+        object.addProperty("time", Instant.ofEpochMilli(entry.getTime()).toString());
+        Bundle bundle = entry.getBundle();
+        object.addProperty("bundle", bundle == null ? "framework" : bundle.getSymbolicName());
+        object.addProperty("message", entry.getMessage());
+        if (entry.getException() != null) {
+            object.addProperty("exception", entry.getException().toString());
         }
         return object.toString();
     }

@@ -3,10 +3,6 @@ package ipsocket.events;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.List;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -35,9 +31,9 @@ public class GatewayLog implements LogListener {
     /** Prefix of the framework properties: {@code .file}, {@code .maxBytes}, {@code .maxFiles}, {@code .console}. */
     static final String PROPERTY_PREFIX = "ipsocket.log";
 
-    private final LogReaderService reader;
     private final RotatingFile file;
     private final PrintStream console;
+    private final LogFollower follower;
 
     /**
      * Opens the log file, writes the entries logged so far, and listens for more.
@@ -48,19 +44,9 @@ public class GatewayLog implements LogListener {
      */
     @Activate
     public GatewayLog(BundleContext context, @Reference LogReaderService reader) throws IOException {
-        this.reader = reader;
         this.file = RotatingFile.fromProperties(PROPERTY_PREFIX, context::getProperty);
         this.console = Boolean.parseBoolean(context.getProperty(PROPERTY_PREFIX + ".console")) ? System.out : null;
-        if (file == null && console == null) {
-            return;
-        }
-        List<LogEntry> history = new ArrayList<>();
-        for (Enumeration<LogEntry> entries = reader.getLog(); entries.hasMoreElements();) {
-            history.add(entries.nextElement());
-        }
-        Collections.reverse(history); // the reader gives the newest first
-        history.forEach(this::logged);
-        reader.addLogListener(this);
+        this.follower = file == null && console == null ? null : LogFollower.follow(reader, this);
     }
 
     /**
@@ -109,11 +95,21 @@ public class GatewayLog implements LogListener {
      * @return true to keep it
      */
     static boolean kept(LogLevel level, String bundle, String logger) {
-        if (level.ordinal() <= LogLevel.WARN.ordinal()) { // AUDIT, ERROR, WARN
+        if (isWarningOrWorse(level)) {
             return true;
         }
         return level == LogLevel.INFO && bundle != null && bundle.startsWith("ipsocket")
                 && (logger == null || !logger.startsWith("Events."));
+    }
+
+    /**
+     * Whether a level is one an operator must see wherever they look: WARN, ERROR or AUDIT.
+     *
+     * @param level a log level
+     * @return true for WARN and more severe
+     */
+    static boolean isWarningOrWorse(LogLevel level) {
+        return level.ordinal() <= LogLevel.WARN.ordinal(); // AUDIT, ERROR, WARN
     }
 
     /**
@@ -136,7 +132,9 @@ public class GatewayLog implements LogListener {
 
     @Deactivate
     void deactivate() throws IOException {
-        reader.removeLogListener(this);
+        if (follower != null) {
+            follower.close();
+        }
         if (file != null) {
             file.close();
         }

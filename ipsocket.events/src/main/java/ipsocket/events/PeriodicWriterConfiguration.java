@@ -37,6 +37,7 @@ public @interface PeriodicWriterConfiguration {
      *
      * @return milliseconds between writes
      */
-    @AttributeDefinition(name = "Interval (ms)", min = "100", description = "Milliseconds between two writes.")
+    @AttributeDefinition(name = "Interval (ms)", min = "100", max = "86400000",
+            description = "Milliseconds between two writes, 100 to 86,400,000 (a day).")
     long intervalMillis() default 5000;
 }

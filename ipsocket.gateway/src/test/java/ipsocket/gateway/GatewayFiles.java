@@ -11,6 +11,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import org.osgi.framework.BundleActivator;
+
 /**
  * Files the gateway tests drop into the gateway's watched folders, each written beside its
  * target and then moved into place, so FileInstall never sees a half-written file.
@@ -42,22 +44,39 @@ final class GatewayFiles {
      * @throws IOException if it cannot be written
      */
     static void writeMarkerBundle(Path target) throws IOException {
+        writeBundle(target, "ipsocket.test.marker", MarkerActivator.class);
+    }
+
+    /**
+     * Writes a bundle of its activator and the activator's superclasses from this module's test
+     * classes; they may use {@code org.osgi.framework} and the JDK.
+     *
+     * @param target the bundle file, in the gateway's {@code --deploy} folder
+     * @param symbolicName the bundle's symbolic name
+     * @param activator the activator class
+     * @throws IOException if it cannot be written
+     */
+    static void writeBundle(Path target, String symbolicName, Class<? extends BundleActivator> activator)
+            throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "ipsocket.test.marker");
+        main.putValue("Bundle-SymbolicName", symbolicName);
         main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Bundle-Activator", MarkerActivator.class.getName());
+        main.putValue("Bundle-Activator", activator.getName());
         main.putValue("Import-Package", "org.osgi.framework");
-        String entry = MarkerActivator.class.getName().replace('.', '/') + ".class";
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try (OutputStream file = Files.newOutputStream(temporary);
-                JarOutputStream jar = new JarOutputStream(file, manifest);
-                InputStream classFile = MarkerActivator.class.getClassLoader().getResourceAsStream(entry)) {
-            jar.putNextEntry(new JarEntry(entry));
-            classFile.transferTo(jar);
-            jar.closeEntry();
+                JarOutputStream jar = new JarOutputStream(file, manifest)) {
+            for (Class<?> type = activator; type.getPackage() == activator.getPackage(); type = type.getSuperclass()) {
+                String entry = type.getName().replace('.', '/') + ".class";
+                try (InputStream classFile = type.getClassLoader().getResourceAsStream(entry)) {
+                    jar.putNextEntry(new JarEntry(entry));
+                    classFile.transferTo(jar);
+                    jar.closeEntry();
+                }
+            }
         }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     }

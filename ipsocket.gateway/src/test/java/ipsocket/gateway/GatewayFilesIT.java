@@ -87,7 +87,7 @@ class GatewayFilesIT {
         writeConfig("ipsocket.TcpSocket-quiet.cfg", "objectId = quiet\nhostname = 127.0.0.1\nport = "
                 + quietPeer.getLocalPort() + "\n.password = " + PASSWORD + "\n");
         writeConfig("ipsocket.PeriodicWriter-quiet.cfg", "objectId = quiet\nkind = TcpSocket\ntext = " + TCP_SECRET
-                + "\\n\nintervalMillis = 20\n");
+                + "\\n\nintervalMillis = 100\n");
         writeConfig("ipsocket.TcpSocket-loud.cfg", "objectId = loud\nhostname = 127.0.0.1\nport = "
                 + loudPeer.getLocalPort() + "\npublishData = true\n");
         writeConfig("ipsocket.PeriodicWriter-loud.cfg", "objectId = loud\nkind = TcpSocket\ntext = " + PUBLISHED
@@ -160,12 +160,12 @@ class GatewayFilesIT {
                 "the warning on the console");
 
         // Files the configuration loader rejects as a whole: a bad backslash-u escape, a key repeated in
-        // another case. Each is named, with the reason, in the log file and on the console.
+        // another case. Each is named, with the reason, in the log file, on the console and in the events file.
         writeConfig("ipsocket.TcpSocket-escape.cfg", "objectId = escape\nhostname = \\uZZZZ\nport = 1\n");
         writeConfig("ipsocket.TcpSocket-twice.cfg", "objectId = twice\nhostname = a\nHostname = b\nport = 1\n");
         for (String[] rejected : new String[][] {{"ipsocket.TcpSocket-escape.cfg", "ZZZZ"},
                 {"ipsocket.TcpSocket-twice.cfg", "Hostname"}}) {
-            for (Path output : List.of(gatewayLog, console)) {
+            for (Path output : List.of(gatewayLog, console, events)) {
                 await(() -> read(output).lines().anyMatch(line -> line.contains("ERROR")
                         && line.contains(rejected[0]) && line.contains(rejected[1])),
                         "an ERROR line naming " + rejected[0] + " and " + rejected[1] + " in " + output);
@@ -173,6 +173,76 @@ class GatewayFilesIT {
         }
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX modes");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(gatewayLog)));
+    }
+
+    @Test
+    void theEventLoopsTheWritersAndOversizedFilesMistakesAreLoudEverywhereAndHarmNothingElse() throws Exception {
+        start();
+        ServerSocket peer = server();
+        writeConfig("ipsocket.TcpSocket-device.cfg", "objectId = device\nhostname = 127.0.0.1\nport = "
+                + peer.getLocalPort() + "\n");
+        Socket device = accept(peer);
+
+        // ioThreads = abc: refused, named with its value where the operator looks; the loop and its
+        // socket go on (the connection stays up, and a write still arrives, below).
+        writeConfig("ipsocket.EventLoop.cfg", "ioThreads = abc\n");
+        awaitEverywhere("ioThreads", "abc");
+
+        // A periodic writer with a bad interval and one with an unknown kind: each refused, naming key and
+        // value, in an error event too; neither writes.
+        writeConfig("ipsocket.PeriodicWriter-fast.cfg", "objectId = device\nintervalMillis = 1e3\n");
+        writeConfig("ipsocket.PeriodicWriter-serial.cfg", "objectId = device\nkind = SerialPort\n");
+        awaitEverywhere("intervalMillis", "1e3");
+        awaitEverywhere("kind", "SerialPort");
+        await(() -> read(events).lines().anyMatch(line -> line.contains("\"topic\":\"ipsocket/TcpSocket/ERROR_OCCURRED\"")
+                && line.contains("intervalMillis") && line.contains("1e3") && line.contains("\"objectId\":\"device\"")),
+                "an ERROR_OCCURRED event of device naming intervalMillis and 1e3");
+
+        // A 5 MB configuration of 100,000 keys, first as a new file, then as a socket's file that grows to it:
+        // refused before it is read, named with its size; the grown file's socket goes (its connection
+        // ends), and comes back when the file shrinks again.
+        String huge = hugeConfiguration("huge", 9);
+        writeConfig("ipsocket.TcpSocket-huge.cfg", huge);
+        awaitEverywhere("ipsocket.TcpSocket-huge.cfg", "is refused");
+        ServerSocket growPeer = server();
+        String small = "objectId = grow\nhostname = 127.0.0.1\nport = " + growPeer.getLocalPort() + "\n";
+        writeConfig("ipsocket.TcpSocket-grow.cfg", small);
+        Socket grown = accept(growPeer);
+        writeConfig("ipsocket.TcpSocket-grow.cfg", hugeConfiguration("grow", growPeer.getLocalPort()));
+        awaitEverywhere("ipsocket.TcpSocket-grow.cfg", "is refused");
+        grown.setSoTimeout((int) DEADLINE.toMillis());
+        assertEquals(-1, grown.getInputStream().read(), "the grown file's socket is closed");
+        writeConfig("ipsocket.TcpSocket-grow.cfg", small);
+        accept(growPeer);
+
+        // The configuration directory is not held up: a file dropped after the huge ones is applied, and
+        // the socket on the loop whose configuration was refused still carries data.
+        ServerSocket laterPeer = server();
+        writeConfig("ipsocket.TcpSocket-later.cfg", "objectId = later\nhostname = 127.0.0.1\nport = "
+                + laterPeer.getLocalPort() + "\n");
+        accept(laterPeer);
+        writeConfig("ipsocket.PeriodicWriter-device.cfg", "objectId = device\nintervalMillis = 100\ntext = alive\n");
+        device.setSoTimeout((int) DEADLINE.toMillis());
+        assertEquals("alive", new String(device.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+        assertFalse(read(events).contains("\"objectId\":\"huge\""), "a socket was made from the huge file");
+    }
+
+    /** A socket configuration of 5 MB: the socket's keys and 100,000 made-up ones. */
+    private static String hugeConfiguration(String objectId, int port) {
+        StringBuilder huge = new StringBuilder("objectId = " + objectId + "\nhostname = 127.0.0.1\nport = " + port
+                + "\n");
+        for (int i = 0; i < 100_000; i++) {
+            huge.append('k').append(i).append(" = ").append("v".repeat(40)).append('\n');
+        }
+        return huge.toString();
+    }
+
+    /** Waits for a line naming both texts in the gateway log, on the console and in the events file. */
+    private void awaitEverywhere(String first, String second) {
+        for (Path output : List.of(gatewayLog, console, events)) {
+            await(() -> read(output).lines().anyMatch(line -> line.contains(first) && line.contains(second)),
+                    "a line naming " + first + " and " + second + " in " + output);
+        }
     }
 
     private void start() throws IOException {
