@@ -158,6 +158,8 @@ class GatewayFilesIT {
                 && line.contains("70000")), "a WARN line naming port and 70000 in " + gatewayLog);
         await(() -> read(console).lines().anyMatch(line -> line.contains("WARN") && line.contains("70000")),
                 "the warning on the console");
+        assertFalse(read(console).contains("terminal"), "a terminal warning on a --no-shell console:\n"
+                + read(console));
 
         // Files the configuration loader rejects as a whole: a bad backslash-u escape, a key repeated in
         // another case. Each is named, with the reason, in the log file, on the console and in the events file.
