@@ -65,15 +65,9 @@ class GatewayLastResortIT {
 
     /** Starts the gateway headless on an empty configuration; returns its deploy folder. */
     private Path start(Map<String, String> environment) throws IOException {
-        Path conf = Files.createDirectories(work.resolve("conf"));
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        console = work.resolve("console.txt");
-        ProcessBuilder builder = new ProcessBuilder("bash", System.getProperty("ipsocket.gateway.script"),
-                "--no-shell", "--conf", conf.toString(), "--deploy", deploy.toString(), "--log",
-                work.resolve("gateway.log").toString());
-        builder.environment().putAll(environment);
-        builder.redirectErrorStream(true).redirectOutput(console.toFile());
-        gateway = builder.start();
-        return deploy;
+        GatewayProcesses.Headless started = GatewayProcesses.startHeadless(work, environment);
+        gateway = started.process();
+        console = started.console();
+        return started.deploy();
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -19,6 +20,37 @@ import org.junit.jupiter.api.Assertions;
  */
 final class GatewayProcesses {
     private GatewayProcesses() {
+    }
+
+    /**
+     * A gateway started headless by {@link #startHeadless}.
+     *
+     * @param process the script's process
+     * @param deploy its {@code --deploy} folder
+     * @param console the file its standard output and error go to
+     */
+    record Headless(Process process, Path deploy, Path console) {
+    }
+
+    /**
+     * Starts {@code ./gateway --no-shell} on an empty configuration folder, with its deploy
+     * folder, log and console in a work folder.
+     *
+     * @param work the test's temporary folder
+     * @param environment added to the script's environment (JAVA_OPTS and the like)
+     * @return the running gateway
+     * @throws IOException if it cannot be started
+     */
+    static Headless startHeadless(Path work, Map<String, String> environment) throws IOException {
+        Path conf = Files.createDirectories(work.resolve("conf"));
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path console = work.resolve("console.txt");
+        ProcessBuilder builder = new ProcessBuilder("bash", System.getProperty("ipsocket.gateway.script"),
+                "--no-shell", "--conf", conf.toString(), "--deploy", deploy.toString(), "--log",
+                work.resolve("gateway.log").toString());
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true).redirectOutput(console.toFile());
+        return new Headless(builder.start(), deploy, console);
     }
 
     /**
