@@ -50,7 +50,8 @@ public interface TcpServer {
     String getObjectId();
 
     /**
-     * Returns the local address the server listens on, or is configured to listen on.
+     * Returns the local address the server listens on (or listened on, as for
+     * {@link #getLocalPort()}), or is configured to listen on.
      *
      * @return an IP literal such as {@code 127.0.0.1}
      */
@@ -58,7 +59,8 @@ public interface TcpServer {
 
     /**
      * Returns the port the server listens on: the port the operating system chose when the
-     * configuration says 0, the configured port while not listening.
+     * configuration says 0; after {@link #close()} the port it listened on (until the configured
+     * address or port changes); the configured port if it never listened.
      *
      * @return the port
      */

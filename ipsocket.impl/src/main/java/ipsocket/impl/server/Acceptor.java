@@ -59,7 +59,9 @@ final class Acceptor implements ChannelHandler {
     private final Server server;
     private ServerSocketChannel channel;
     private SelectionKey key;
+    /** Where the channel is bound, kept after closing (the port a CLOSED event names). */
     private volatile InetSocketAddress bound;
+    private volatile boolean listening;
     private boolean paused;
     private boolean atLimit;
     private boolean backingOff;
@@ -95,6 +97,7 @@ final class Acceptor implements ChannelHandler {
         }
         channel = opened;
         bound = (InetSocketAddress) opened.getLocalAddress();
+        listening = true;
         backingOff = false;
         failureReported = false;
         backoffMillis = 0;
@@ -109,7 +112,7 @@ final class Acceptor implements ChannelHandler {
             loop.close(key, channel);
             channel = null;
             key = null;
-            bound = null;
+            listening = false;
         }
     }
 
@@ -123,12 +126,28 @@ final class Acceptor implements ChannelHandler {
     }
 
     /**
-     * Returns the address the channel is bound to; any thread.
+     * Returns the address the channel is bound to, or was until it closed; any thread.
      *
-     * @return the address, {@code null} while not listening
+     * @return the address, {@code null} if it never listened since {@link #forgetAddress()}
      */
     InetSocketAddress bound() {
         return bound;
+    }
+
+    /** Forgets where the channel was bound: the configured address changed. */
+    void forgetAddress() {
+        if (!listening) {
+            bound = null;
+        }
+    }
+
+    /**
+     * Returns whether the channel is open; any thread.
+     *
+     * @return {@code true} while listening
+     */
+    boolean isListening() {
+        return listening;
     }
 
     /**
@@ -235,7 +254,7 @@ final class Acceptor implements ChannelHandler {
         cancelRetry();
         channel = null;
         key = null;
-        bound = null;
+        listening = false;
         server.loopShutDown();
     }
 }

@@ -117,9 +117,12 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
             allowedPeers = CidrBlock.parseAll(next.get(SocketProperties.ALLOWED_PEERS));
             updateLimit();
             if (changed(previous, next, SocketProperties.SERVER_LOCAL_ADDRESS, SocketProperties.SERVER_LOCAL_PORT,
-                    SocketProperties.MAX_PENDING_CONNECTIONS) && acceptor.isOpen()) {
-                stopListening();
-                listenNow();
+                    SocketProperties.MAX_PENDING_CONNECTIONS)) {
+                acceptor.forgetAddress();
+                if (acceptor.isOpen()) {
+                    stopListening();
+                    listenNow();
+                }
             }
             if (!previous.equals(next)) {
                 for (TcpSocketImpl connection : connections.keySet()) {
@@ -184,7 +187,7 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
 
     @Override
     public boolean isListening() {
-        return acceptor.bound() != null;
+        return acceptor.isListening();
     }
 
     @Override
@@ -206,6 +209,17 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
             }
         });
         return listed;
+    }
+
+    /**
+     * Reports an error found outside the server (a bad configuration value) as its error and an
+     * acceptError signal; queued on the loop thread.
+     *
+     * @param newError the error
+     * @param text the description
+     */
+    public final void reportExternalError(SocketError newError, String text) {
+        loop.execute(() -> fail(newError, text, null));
     }
 
     @Override
