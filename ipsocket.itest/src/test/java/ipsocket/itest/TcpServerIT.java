@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
 import java.util.Map;
@@ -124,6 +125,25 @@ public class TcpServerIT extends SocketTestSupport {
         deleteConfiguration(serverConfiguration);
         awaitNoService(TcpServer.class, "(objectId=srv-it)");
         events.awaitEvent(on(SocketEvents.SERVER_CLOSED, "srv-it"), TIMEOUT);
+    }
+
+    /** A peer outside allowedPeers is closed at once and named by an ACCEPT_ERROR event. */
+    @Test
+    public void refusedPeerIsReported() throws Exception {
+        EventRecorder events = recordEvents(SocketEvents.SERVER_ALL_TOPICS);
+        createFactoryConfiguration(SocketPids.TCP_SERVER, props(SocketConfig.OBJECT_ID, "srv-refuse",
+                SocketConfig.LOCAL_PORT, 0, SocketConfig.ALLOWED_PEERS, new String[] {"10.0.0.0/8", "fd00::/8"}));
+        ServiceReference<TcpServer> reference = awaitListening("srv-refuse");
+        try (Socket device = new Socket(LOOPBACK, (Integer) reference.getProperty(
+                SocketConfig.LOCAL_PORT))) {
+            Event refused = events.awaitEvent(on(SocketEvents.SERVER_ACCEPT_ERROR, "srv-refuse"), TIMEOUT);
+            assertEquals("SocketAccessError", refused.getProperty(SocketEvents.ERROR));
+            assertEquals(LOOPBACK, refused.getProperty(SocketEvents.PEER_ADDRESS));
+            assertEquals(device.getLocalPort(), refused.getProperty(SocketEvents.PEER_PORT));
+            assertTrue(String.valueOf(refused.getProperty(SocketEvents.ERROR_STRING)).contains(
+                    LOOPBACK + ":" + device.getLocalPort()));
+        }
+        assertTrue(serviceReferences(TcpSocket.class, "(parent=srv-refuse)").isEmpty());
     }
 
     /** Deleting a server closes its open connections and their services go. */

@@ -17,7 +17,7 @@ import ipsocket.impl.tcp.TcpSocketImpl;
 /**
  * Gives every connection of one server what a configured socket has: it joins the runtime (its
  * events are published with {@code parent}, inbound WRITE finds it by objectId) before it is
- * Connected, and it is registered as a TcpSocket service (properties {@code objectId},
+ * Connected, and once Connected it is registered as a TcpSocket service (properties {@code objectId},
  * {@code parent}, {@code hostname}, {@code port} and the server's {@code service.factoryPid} and
  * {@code component.name}; no {@code service.pid}: a connection has no configuration of its own)
  * while it is open.
@@ -48,9 +48,15 @@ final class ConnectionServices implements ConnectionObserver {
     @Override
     public void opening(TcpSocketImpl connection) {
         runtime.add(connection, SocketEvents.TCP_TOPIC_PREFIX, null);
-        Registration registration = new Registration(connection);
-        registrations.put(connection, registration);
-        offLoop(registration::register);
+        registrations.put(connection, new Registration(connection));
+    }
+
+    @Override
+    public void connected(TcpSocketImpl connection) {
+        Registration registration = registrations.get(connection);
+        if (registration != null) {
+            offLoop(registration::register); // once open: a service is never a connection still being taken over
+        }
     }
 
     @Override

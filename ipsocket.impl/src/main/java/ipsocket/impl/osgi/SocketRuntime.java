@@ -115,7 +115,8 @@ public class SocketRuntime {
      *
      * @param socket the socket
      * @param topicPrefix the kind's topic prefix
-     * @param owner the component support of the socket
+     * @param owner the component support of the socket; {@code null} for a server's connection,
+     *        which never waits for its object id
      * @return the owner of the live socket with the same object id, or {@code null} when the new
      *         socket is live
      */
@@ -155,7 +156,8 @@ public class SocketRuntime {
             if (gone != null) {
                 sockets.remove(gone);
                 for (Registered registered : gone.live ? sockets : List.<Registered>of()) {
-                    if (!registered.live && registered.sameName(gone.topicPrefix, socket.getObjectId())) {
+                    if (!registered.live && registered.owner != null
+                            && registered.sameName(gone.topicPrefix, socket.getObjectId())) {
                         registered.live = true;
                         next = registered;
                         break;

@@ -4,7 +4,8 @@ import ipsocket.impl.tcp.TcpSocketImpl;
 
 /**
  * Watches the connections of one server come and go, for the component layer (events, services,
- * inbound writes). Called on the server's loop thread; must not block.
+ * inbound writes). Called on a loop thread (the server's, or the connection's for
+ * {@link #connected}); must not block.
  */
 public interface ConnectionObserver {
     /** Watches nothing. */
@@ -18,6 +19,15 @@ public interface ConnectionObserver {
      * @param connection the connection
      */
     default void opening(TcpSocketImpl connection) {
+    }
+
+    /**
+     * A connection is Connected and about to be announced by newConnection; called on the
+     * connection's loop thread.
+     *
+     * @param connection the connection
+     */
+    default void connected(TcpSocketImpl connection) {
     }
 
     /**

@@ -441,6 +441,7 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         if (!connection.isOpen() || connections.replace(connection, Boolean.TRUE) == null) {
             return; // ended before it was announced: its end follows
         }
+        observer.connected(connection);
         listeners.fire(listener -> listener.newConnection(this, connection));
     }
 

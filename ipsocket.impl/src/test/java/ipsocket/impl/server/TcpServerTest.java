@@ -172,34 +172,31 @@ class TcpServerTest {
 
     @Test
     void aPeerThatClosesEndsItsConnection() throws IOException {
-        ServerProbe probe = new ServerProbe(true);
-        TcpServerImpl server = listening(probe, config -> config);
-        Socket client = client(server);
-        assertEchoes(client, "x");
-        TcpSocketImpl connection = (TcpSocketImpl) connectionOf(probe, client);
-        SocketProbe events = SocketFixture.probe(connection);
-        client.close();
-        events.awaitState(SocketState.DISCONNECTED, WAIT);
-        assertEquals(SocketError.REMOTE_HOST_CLOSED_ERROR, connection.getError());
-        Await.until(() -> server.getConnections().isEmpty(), WAIT, () -> "the connection unlisted");
-        assertTrue(Await.within(() -> connection.getState() == SocketState.DISCONNECTED, QUIET));
-        assertFalse(Await.within(() -> connection.getState() != SocketState.DISCONNECTED, QUIET),
-                "an accepted connection does not reconnect");
+        assertPeerEndsItsConnection(false);
     }
 
     @Test
     void aPeerThatResetsEndsItsConnection() throws IOException {
+        assertPeerEndsItsConnection(true);
+    }
+
+    /** The peer closes (FIN) or resets (RST): RemoteHostClosedError, Disconnected for good, unlisted. */
+    private void assertPeerEndsItsConnection(boolean reset) throws IOException {
         ServerProbe probe = new ServerProbe(true);
         TcpServerImpl server = listening(probe, config -> config);
         Socket client = client(server);
         assertEchoes(client, "x");
         TcpSocketImpl connection = (TcpSocketImpl) connectionOf(probe, client);
         SocketProbe events = SocketFixture.probe(connection);
-        client.setSoLinger(true, 0);
-        client.close(); // RST
+        if (reset) {
+            client.setSoLinger(true, 0);
+        }
+        client.close();
         events.awaitState(SocketState.DISCONNECTED, WAIT);
         assertEquals(SocketError.REMOTE_HOST_CLOSED_ERROR, connection.getError(), connection.getErrorString());
         Await.until(() -> server.getConnections().isEmpty(), WAIT, () -> "the connection unlisted");
+        assertFalse(Await.within(() -> connection.getState() != SocketState.DISCONNECTED, QUIET),
+                "an accepted connection does not reconnect");
     }
 
     @Test
