@@ -44,9 +44,15 @@ public final class SocketConfig {
     /** {@code IP_TOS} (int, 0 to 255; default 0). */
     public static final String TYPE_OF_SERVICE = "typeOfService";
 
-    /** Local address to bind to (UDP) or connect from (TCP) (String; default any). */
+    /**
+     * Local address to bind to (UDP) or connect from (TCP) (String; default any); the address a
+     * server listens on (default {@code 127.0.0.1}).
+     */
     public static final String LOCAL_ADDRESS = "localAddress";
-    /** Local port to bind to (UDP) or connect from (TCP) (int, 0 to 65535; default 0 = any). */
+    /**
+     * Local port to bind to (UDP) or connect from (TCP) (int, 0 to 65535; default 0 = any); the port
+     * a server listens on (required; 0 = chosen by the OS and reported).
+     */
     public static final String LOCAL_PORT = "localPort";
     /** Multicast groups a UDP socket joins (String[]; default none). */
     public static final String MULTICAST_GROUPS = "multicastGroups";
@@ -83,6 +89,28 @@ public final class SocketConfig {
     public static final String CONNECTION_ATTEMPT_DELAY = "connectionAttemptDelay";
     /** Most datagrams kept in a UDP socket's receive queue (int; default 1024). */
     public static final String RECEIVE_QUEUE_LIMIT = "receiveQueueLimit";
+
+    /**
+     * Server (since 1.1): the listen backlog, connections the OS queues until accepted (int, 1 to
+     * 65535; default 30).
+     */
+    public static final String MAX_PENDING_CONNECTIONS = "maxPendingConnections";
+    /**
+     * Server (since 1.1): most connections open at once; at the limit the server stops accepting
+     * until one ends (int, 1 to 1048576; default 64).
+     */
+    public static final String MAX_CONNECTIONS = "maxConnections";
+    /**
+     * Server (since 1.1): the peers allowed to connect, as CIDR blocks or single addresses
+     * ({@code 192.168.1.0/24}, {@code ::1}; String[]); others are closed at once and reported.
+     * Empty (the default): every peer.
+     */
+    public static final String ALLOWED_PEERS = "allowedPeers";
+    /**
+     * Server (since 1.1): whether closing the server also disconnects its established connections
+     * gracefully (boolean; default false: they stay open).
+     */
+    public static final String CLOSE_CONNECTIONS_ON_CLOSE = "closeConnectionsOnClose";
 
     /** Number of I/O threads of the shared event loop ({@link SocketPids#EVENT_LOOP}; int, 1 to 64; default 1). */
     public static final String IO_THREADS = "ioThreads";

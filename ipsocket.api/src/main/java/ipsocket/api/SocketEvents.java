@@ -8,6 +8,11 @@ package ipsocket.api;
  * {@code Connected}), {@link #HOSTNAME} and {@link #PORT}. Events about one socket are posted
  * asynchronously ({@code postEvent}) in the order they happened.
  *
+ * <p>TCP servers (since 1.1) post on {@code ipsocket/TcpServer/EVENT}: {@link #LISTENING},
+ * {@link #NEW_CONNECTION}, {@link #ACCEPT_ERROR} and {@link #CLOSED}, each carrying
+ * {@link #OBJECT_ID}, {@link #LOCAL_ADDRESS} and {@link #LOCAL_PORT}. The events of an accepted
+ * connection are TcpSocket events carrying {@link #PARENT}, the server's object id.
+ *
  * <p>Inbound, an event on {@link #TCP_WRITE} or {@link #UDP_WRITE} with {@link #OBJECT_ID}
  * and {@link #DATA} (byte[] or String) is written by that socket; a write that cannot be done
  * is answered with an {@code ERROR_OCCURRED} event.
@@ -20,6 +25,10 @@ public final class SocketEvents {
     public static final String TCP_TOPIC_PREFIX = "ipsocket/TcpSocket/";
     /** Prefix of the UDP socket topics. */
     public static final String UDP_TOPIC_PREFIX = "ipsocket/UdpSocket/";
+    /** Prefix of the TCP server topics (since 1.1). */
+    public static final String SERVER_TOPIC_PREFIX = "ipsocket/TcpServer/";
+    /** Wildcard matching every TCP server event (since 1.1). */
+    public static final String SERVER_ALL_TOPICS = "ipsocket/TcpServer/*";
     /** Wildcard matching every event of every ipsocket socket. */
     public static final String ALL_TOPICS = "ipsocket/*";
     /** Wildcard matching every TCP socket event. */
@@ -45,6 +54,21 @@ public final class SocketEvents {
     public static final String DATA_RECEIVED = "DATA_RECEIVED";
     /** Event name (UDP): a datagram arrived; adds {@link #DATA} and the sender and destination. */
     public static final String DATAGRAM_RECEIVED = "DATAGRAM_RECEIVED";
+    /** Server event name (since 1.1): the server listens; carries {@link #LOCAL_ADDRESS} and {@link #LOCAL_PORT}. */
+    public static final String LISTENING = "LISTENING";
+    /**
+     * Server event name (since 1.1): a connection was accepted; adds {@link #CONNECTION},
+     * {@link #PEER_ADDRESS} and {@link #PEER_PORT}.
+     */
+    public static final String NEW_CONNECTION = "NEW_CONNECTION";
+    /**
+     * Server event name (since 1.1): listening or accepting failed, or a peer was refused; adds
+     * {@link #ERROR}, {@link #ERROR_CODE}, {@link #ERROR_STRING} and, when a peer is concerned,
+     * {@link #PEER_ADDRESS} and {@link #PEER_PORT}.
+     */
+    public static final String ACCEPT_ERROR = "ACCEPT_ERROR";
+    /** Server event name (since 1.1): the server stopped listening. */
+    public static final String CLOSED = "CLOSED";
     /** Event name of the inbound write request. */
     public static final String WRITE = "WRITE";
 
@@ -88,6 +112,15 @@ public final class SocketEvents {
     /** Inbound topic {@code ipsocket/UdpSocket/WRITE}. */
     public static final String UDP_WRITE = UDP_TOPIC_PREFIX + WRITE;
 
+    /** Topic {@code ipsocket/TcpServer/LISTENING} (since 1.1). */
+    public static final String SERVER_LISTENING = SERVER_TOPIC_PREFIX + LISTENING;
+    /** Topic {@code ipsocket/TcpServer/NEW_CONNECTION} (since 1.1). */
+    public static final String SERVER_NEW_CONNECTION = SERVER_TOPIC_PREFIX + NEW_CONNECTION;
+    /** Topic {@code ipsocket/TcpServer/ACCEPT_ERROR} (since 1.1). */
+    public static final String SERVER_ACCEPT_ERROR = SERVER_TOPIC_PREFIX + ACCEPT_ERROR;
+    /** Topic {@code ipsocket/TcpServer/CLOSED} (since 1.1). */
+    public static final String SERVER_CLOSED = SERVER_TOPIC_PREFIX + CLOSED;
+
     /** Property: the socket's object id (String). */
     public static final String OBJECT_ID = "objectId";
     /** Property: the socket's state, InCore name such as {@code Connected} (String). */
@@ -108,6 +141,21 @@ public final class SocketEvents {
     public static final String VALUE = "value";
     /** Property of {@code DATA_RECEIVED}, {@code DATAGRAM_RECEIVED} and {@code WRITE}: the bytes (byte[], a copy). */
     public static final String DATA = "data";
+    /**
+     * Property (since 1.1): the object id of the object the socket belongs to (String); carried
+     * when the socket has a parent, such as the server of an accepted connection.
+     */
+    public static final String PARENT = "parent";
+    /** Property of the server events (since 1.1): the address the server listens on (String). */
+    public static final String LOCAL_ADDRESS = "localAddress";
+    /** Property of the server events (since 1.1): the port the server listens on (Integer). */
+    public static final String LOCAL_PORT = "localPort";
+    /** Property of {@code NEW_CONNECTION} (since 1.1): the accepted connection's object id (String). */
+    public static final String CONNECTION = "connection";
+    /** Property of {@code NEW_CONNECTION} and {@code ACCEPT_ERROR} (since 1.1): the peer's address (String). */
+    public static final String PEER_ADDRESS = "peer.address";
+    /** Property of {@code NEW_CONNECTION} and {@code ACCEPT_ERROR} (since 1.1): the peer's port (Integer). */
+    public static final String PEER_PORT = "peer.port";
     /** Property of {@code DATAGRAM_RECEIVED}: the sender's address (String). */
     public static final String SENDER_ADDRESS = "sender.address";
     /** Property of {@code DATAGRAM_RECEIVED}: the sender's port (Integer). */

@@ -16,6 +16,15 @@ public final class SocketPids {
     /** Factory PID of UDP sockets; a configuration file is named {@code ipsocket.UdpSocket-NAME.cfg}. */
     public static final String UDP_SOCKET = "ipsocket.UdpSocket";
 
+    /**
+     * Factory PID of TCP servers (since 1.1); a configuration file is named
+     * {@code ipsocket.TcpServer-NAME.cfg}. Every factory configuration is one listening server.
+     */
+    public static final String TCP_SERVER = "ipsocket.TcpServer";
+
+    /** Name of the component factory creating TCP servers from code (since 1.1). */
+    public static final String TCP_SERVER_COMPONENT_FACTORY = "ipsocket.TcpServer.factory";
+
     /** PID of the shared event loop's configuration (number of I/O threads). */
     public static final String EVENT_LOOP = "ipsocket.EventLoop";
 

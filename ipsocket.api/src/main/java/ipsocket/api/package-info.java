@@ -10,6 +10,11 @@
  * socket is reported to {@link ipsocket.api.SocketListener}s added on the socket and, as OSGi
  * events, through EventAdmin ({@link ipsocket.api.SocketEvents}).
  *
+ * <p>Since 1.1, {@link ipsocket.api.TcpServer} accepts connections (factory PID
+ * {@link ipsocket.api.SocketPids#TCP_SERVER}); each accepted connection is a
+ * {@link ipsocket.api.TcpSocket}, and {@link ipsocket.api.TcpServerListener} receives the server's
+ * signals.
+ *
  * <h2>Naming</h2>
  * Every property of the InCore page is a getter, and a setter where the page calls it writable:
  * {@code hostname} is {@code getHostname()}/{@code setHostname(String)}, the boolean
@@ -24,10 +29,10 @@
  * the sockets imports {@code [1.0,2.0)}, while a bundle that implements them imports
  * {@code [1.0,1.1)}. {@link ipsocket.api.SocketListener} is a
  * {@link org.osgi.annotation.versioning.ConsumerType consumer type}: implementing it is safe
- * across every {@code 1.x} release.
+ * across every {@code 1.x} release; so is {@link ipsocket.api.TcpServerListener} (since 1.1).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package ipsocket.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -64,11 +64,19 @@ public class ConsoleEvents implements EventHandler {
      */
     static String describe(Event event, LocalTime time) {
         String topic = event.getTopic();
-        String kind = topic.startsWith(SocketEvents.UDP_TOPIC_PREFIX) ? "udp" : "tcp";
+        boolean server = topic.startsWith(SocketEvents.SERVER_TOPIC_PREFIX);
+        String kind = topic.startsWith(SocketEvents.UDP_TOPIC_PREFIX) ? "udp" : server ? "srv" : "tcp";
         String name = topic.substring(topic.lastIndexOf('/') + 1);
         Object state = event.getProperty(SocketEvents.STATE);
         StringBuilder line = new StringBuilder(String.format("%s %s %-12s %-24s %-12s", TIME.format(time), kind,
-                event.getProperty(SocketEvents.OBJECT_ID), name, state == null ? "(request)" : state));
+                event.getProperty(SocketEvents.OBJECT_ID), name, state != null ? state : server ? "" : "(request)"));
+        if (server) {
+            line.append(' ').append(event.getProperty(SocketEvents.LOCAL_ADDRESS)).append(':')
+                    .append(event.getProperty(SocketEvents.LOCAL_PORT));
+        }
+        if (event.containsProperty(SocketEvents.CONNECTION)) {
+            line.append("  ").append(event.getProperty(SocketEvents.CONNECTION));
+        }
         Object host = event.getProperty(SocketEvents.HOSTNAME);
         if (host != null && !host.toString().isEmpty()) {
             line.append(' ').append(host).append(':').append(event.getProperty(SocketEvents.PORT));

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,30 @@ class GatewayShellIT {
         type(console, "ipsocket:info nosuchsocket");
         awaitOutput("no socket named 'nosuchsocket'");
         assertFalse(output.toString().contains("hunter2-shell"), "a private property is shown:\n" + output);
+
+        // A server from the shell: listed with its accepted connection under it.
+        type(console, "ipsocket:create server gwsrv localPort=0");
+        awaitOutput("configured ipsocket.TcpServer~gwsrv");
+        Pattern listening = Pattern.compile(
+                "gwsrv\\s+SRV\\s+Listening\\s+127\\.0\\.0\\.1:(\\d+)");
+        type(console, "ipsocket:list");
+        await(() -> listening.matcher(output).find(), "list shows gwsrv Listening");
+        Matcher port = listening.matcher(output);
+        assertTrue(port.find());
+        try (Socket device = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+            device.setSoTimeout((int) DEADLINE.toMillis());
+            String connection = "gwsrv/127.0.0.1:" + device.getLocalPort();
+            Pattern accepted = Pattern.compile("srv gwsrv\\s+NEW_CONNECTION\\s+127\\.0\\.0\\.1:"
+                    + port.group(1) + "  " + Pattern.quote(connection));
+            await(() -> accepted.matcher(output).find(), "the console shows the NEW_CONNECTION event");
+            type(console, "ipsocket:list");
+            await(() -> output.toString().matches("(?s).*\\n  " + Pattern.quote(connection)
+                    + "\\s+TCP\\s+Connected.*"), "list shows the connection under gwsrv");
+            type(console, "ipsocket:write " + connection + " \"to the device\\n\"");
+            assertEquals("to the device\n", new String(device.getInputStream().readNBytes(14), StandardCharsets.UTF_8));
+        }
+        type(console, "ipsocket:delete gwsrv");
+        awaitOutput("deleted ipsocket.TcpServer~gwsrv");
 
         type(console, "shutdown");
         assertTrue(gateway.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the gateway ends after shutdown");

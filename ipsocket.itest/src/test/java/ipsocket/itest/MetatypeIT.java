@@ -125,6 +125,28 @@ public class MetatypeIT extends SocketTestSupport {
         assertFalse("a UDP socket has no linger", ads.containsKey(SocketConfig.LINGER));
     }
 
+    /** The TCP server's attributes: loopback by default, the port required, the safe limits. */
+    @Test
+    public void tcpServerAttributes() throws Exception {
+        MetaTypeInformation information = information();
+        assertTrue(Arrays.asList(information.getFactoryPids()).contains(SocketPids.TCP_SERVER));
+        ObjectClassDefinition ocd = information.getObjectClassDefinition(SocketPids.TCP_SERVER, null);
+        assertNotNull(ocd);
+        Map<String, AttributeDefinition> ads = attributes(ocd);
+        assertAttribute(ads, SocketConfig.OBJECT_ID, AttributeDefinition.STRING, "");
+        assertAttribute(ads, SocketConfig.LOCAL_ADDRESS, AttributeDefinition.STRING, "127.0.0.1");
+        assertAttribute(ads, SocketConfig.LOCAL_PORT, AttributeDefinition.INTEGER, "-1");
+        assertAttribute(ads, SocketConfig.MAX_PENDING_CONNECTIONS, AttributeDefinition.INTEGER, "30");
+        assertAttribute(ads, SocketConfig.MAX_CONNECTIONS, AttributeDefinition.INTEGER, "64");
+        assertAttribute(ads, SocketConfig.CLOSE_CONNECTIONS_ON_CLOSE, AttributeDefinition.BOOLEAN, "false");
+        assertNotEquals("allowedPeers is multi-valued", 0, ads.get(SocketConfig.ALLOWED_PEERS).getCardinality());
+        assertAttribute(ads, SocketConfig.LOW_DELAY, AttributeDefinition.BOOLEAN, "false");
+        assertAttribute(ads, SocketConfig.KEEP_ALIVE_IDLE, AttributeDefinition.INTEGER, "0");
+        assertAttribute(ads, SocketConfig.MAX_LINE_LENGTH, AttributeDefinition.INTEGER, "65535");
+        assertFalse("a server has no hostname", ads.containsKey(SocketConfig.HOSTNAME));
+        assertFalse("a server does not reconnect", ads.containsKey(SocketConfig.AUTO_CONNECT));
+    }
+
     private static void assertCommonAttributes(Map<String, AttributeDefinition> ads) {
         assertAttribute(ads, SocketConfig.OBJECT_ID, AttributeDefinition.STRING, "");
         assertAttribute(ads, SocketConfig.HOSTNAME, AttributeDefinition.STRING, "");

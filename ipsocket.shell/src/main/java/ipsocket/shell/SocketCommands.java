@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketPids;
+import ipsocket.api.TcpServer;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
 
@@ -57,9 +58,11 @@ public class SocketCommands {
             + " publishData, readBufferLimit, writeBufferLimit, maxLineLength, readOnly."
             + " tcp only: keepAliveIdle, keepAliveInterval, keepAliveCount, linger, connectionAttemptDelay."
             + " udp only: multicastGroups, multicastInterface, broadcast, receiveQueueLimit."
+            + " Servers (kind server): localAddress, localPort and the server keys in docs/CONFIGURATION-KEYS.md."
             + " Types, defaults and ranges: docs/CONFIGURATION-KEYS.md";
 
     private final List<IpSocket> sockets = new CopyOnWriteArrayList<>();
+    private final List<TcpServer> servers = new CopyOnWriteArrayList<>();
     private final ConfigurationAdmin configurationAdmin;
     private final BundleContext context;
 
@@ -86,26 +89,74 @@ public class SocketCommands {
         sockets.remove(socket);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addServer(TcpServer server) {
+        servers.add(server);
+    }
+
+    void removeServer(TcpServer server) {
+        servers.remove(server);
+    }
+
     /**
-     * Lists every socket with its state, error and byte counters.
+     * Lists every socket with its state, error and byte counters, and every server (state
+     * Listening or Closed, its local endpoint and connection count) with its accepted connections
+     * under it.
      *
-     * @return one line per socket
+     * @return one line per socket and server
      */
-    @Descriptor("list every socket with its state, endpoint, last error and byte counters")
+    @Descriptor("list every socket with its state, endpoint, last error and byte counters, and every server"
+            + " with its connections")
     public String list() {
         List<IpSocket> sorted = new ArrayList<>(sockets);
         sorted.sort(Comparator.comparing(IpSocket::getObjectId));
+        List<TcpServer> sortedServers = new ArrayList<>(servers);
+        sortedServers.sort(Comparator.comparing(TcpServer::getObjectId));
         StringBuilder out = new StringBuilder(String.format("%-20s %-4s %-12s %-28s %-30s %10s %10s%n",
                 "NAME", "TYPE", "STATE", "ENDPOINT", "ERROR", "RECEIVED", "SENT"));
         for (IpSocket socket : sorted) {
-            out.append(String.format("%-20s %-4s %-12s %-28s %-30s %10d %10d%n", socket.getObjectId(), type(socket),
-                    socket.getState().seedName(), endpoint(socket), socket.getError().seedName(),
-                    socket.getBytesReceived(), socket.getBytesSent()));
+            if (!isServerConnection(socket)) {
+                listSocket(out, socket, "");
+            }
         }
-        if (sorted.isEmpty()) {
+        for (TcpServer server : sortedServers) {
+            out.append(String.format("%-20s %-4s %-12s %-28s %-30s %10s%n", server.getObjectId(), "SRV",
+                    server.isListening() ? (server.isPaused() ? "Paused" : "Listening") : "Closed",
+                    server.getLocalAddress() + ":" + server.getLocalPort(), server.getError().seedName(),
+                    server.getConnections().size() + " conn"));
+            for (IpSocket socket : sorted) {
+                if (socket.getParent().equals(server.getObjectId())) {
+                    listSocket(out, socket, "  ");
+                }
+            }
+        }
+        if (sorted.isEmpty() && sortedServers.isEmpty()) {
             out.append("(no sockets: create one with ipsocket:create)\n");
         }
         return out.toString();
+    }
+
+    private static final String LIST_FORMAT = "%-20s %-4s %-12s %-28s %-30s %10d %10d%n";
+
+    private static void listSocket(StringBuilder out, IpSocket socket, String indent) {
+        out.append(String.format(LIST_FORMAT, indent + socket.getObjectId(), type(socket),
+                socket.getState().seedName(), endpoint(socket), socket.getError().seedName(),
+                socket.getBytesReceived(), socket.getBytesSent()));
+    }
+
+    /** Whether a socket was accepted by a server listed here (it is listed under the server). */
+    private boolean isServerConnection(IpSocket socket) {
+        String parent = socket.getParent();
+        if (parent.isEmpty()) {
+            return false;
+        }
+        for (TcpServer server : servers) {
+            if (server.getObjectId().equals(parent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -216,14 +267,15 @@ public class SocketCommands {
     /**
      * Creates (or replaces) a socket configuration, as a {@code .cfg} file would.
      *
-     * @param kind {@code tcp} or {@code udp}
+     * @param kind {@code tcp}, {@code udp} or {@code server}
      * @param name the socket's name, used as objectId and configuration name
      * @param settings {@code key=value} pairs with the configuration keys
      * @return the configuration's PID
      * @throws IOException if ConfigAdmin fails
      */
-    @Descriptor("create or replace a socket configuration, e.g. create tcp plc1 hostname=127.0.0.1 port=502")
-    public String create(@Descriptor("tcp or udp") String kind, @Descriptor("the new socket's objectId") String name,
+    @Descriptor("create or replace a socket or server configuration, e.g. create tcp plc1 hostname=127.0.0.1"
+            + " port=502, or create server meters localPort=5020")
+    public String create(@Descriptor("tcp, udp or server") String kind, @Descriptor("the new socket's objectId") String name,
             @Descriptor(SETTINGS_HELP) String... settings)
             throws IOException {
         String factoryPid = factoryPid(kind);
@@ -252,7 +304,7 @@ public class SocketCommands {
     @Descriptor("delete a socket's configuration; the socket closes gracefully")
     public String delete(@Descriptor("the socket's objectId, or its configuration name") String name) throws IOException, InvalidSyntaxException {
         List<String> deleted = new ArrayList<>();
-        for (String factoryPid : List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET)) {
+        for (String factoryPid : List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET, SocketPids.TCP_SERVER)) {
             Configuration[] found = configurationAdmin.listConfigurations("(&(service.factoryPid=" + factoryPid
                     + ")(|(objectId=" + escape(name) + ")(service.pid=" + escape(factoryPid + "~" + name) + ")))");
             for (Configuration configuration : found == null ? new Configuration[0] : found) {
@@ -310,8 +362,10 @@ public class SocketCommands {
                 return SocketPids.TCP_SOCKET;
             case "udp":
                 return SocketPids.UDP_SOCKET;
+            case "server":
+                return SocketPids.TCP_SERVER;
             default:
-                throw new IllegalArgumentException("kind must be tcp or udp, not '" + kind + "'");
+                throw new IllegalArgumentException("kind must be tcp, udp or server, not '" + kind + "'");
         }
     }
 

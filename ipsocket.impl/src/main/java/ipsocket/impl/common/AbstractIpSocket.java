@@ -32,8 +32,6 @@ import ipsocket.impl.loop.EventLoop;
 public abstract class AbstractIpSocket extends IpSocketProperties {
     /** How long a call from another thread waits for the loop to carry it out. */
     private static final long CALL_WAIT_MILLIS = 5_000;
-    /** How often such a caller checks that the loop still runs. */
-    private static final long LOOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ListenerSupport listeners;
     private final SocketStatus status;
@@ -205,23 +203,7 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
      * @return {@code true} if the task is done
      */
     private boolean awaitLoop(Future<?> done) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_WAIT_MILLIS);
-        try {
-            while (!done.isDone() && loop.isRunning()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    done.get(Math.min(left, LOOP_CHECK_NANOS), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException | ExecutionException nextSliceOrDone) {
-                    // waits in slices, so a loop shut down meanwhile does not hold the caller
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return done.isDone();
+        return loop.await(done, CALL_WAIT_MILLIS);
     }
 
     /**
@@ -607,10 +589,26 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
      * @throws IllegalArgumentException if the settings are for another kind of socket
      */
     public final void applySettings(SocketSettings settings) {
+        deserializeProperties(ofThisKind(settings).toMap());
+    }
+
+    /**
+     * Takes a whole configuration as the socket's first one, without signalling or acting on
+     * anything: for a socket nobody has seen yet (a connection a server accepted), whose values
+     * are where it starts rather than changes.
+     *
+     * @param settings the settings of this socket's kind
+     * @throws IllegalArgumentException if the settings are for another kind of socket
+     */
+    public final void startWith(SocketSettings settings) {
+        store(ofThisKind(settings).toMap()); // no announcement: nothing changed for anyone
+    }
+
+    private SocketSettings ofThisKind(SocketSettings settings) {
         if (!settings.definitions().equals(props.definitions())) {
             throw new IllegalArgumentException("settings for another kind of socket than " + this);
         }
-        deserializeProperties(settings.toMap());
+        return settings;
     }
 
     @Override

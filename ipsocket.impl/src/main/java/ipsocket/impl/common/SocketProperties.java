@@ -73,6 +73,21 @@ public final class SocketProperties {
     public static final PropertyDef<Integer> RECEIVE_QUEUE_LIMIT =
             PropertyDef.integer(SocketConfig.RECEIVE_QUEUE_LIMIT, 1024, 1, 1 << 20, null);
 
+    /** The address a server listens on: loopback unless configured (empty means loopback too). */
+    public static final PropertyDef<String> SERVER_LOCAL_ADDRESS =
+            PropertyDef.checkedText(SocketConfig.LOCAL_ADDRESS, "127.0.0.1", IpLiterals::requireLiteral);
+    /** The port a server listens on; required, so the default -1 stands for "not configured". */
+    public static final PropertyDef<Integer> SERVER_LOCAL_PORT =
+            PropertyDef.integer(SocketConfig.LOCAL_PORT, -1, 0, 65535, -1);
+    public static final PropertyDef<Integer> MAX_PENDING_CONNECTIONS =
+            PropertyDef.integer(SocketConfig.MAX_PENDING_CONNECTIONS, 30, 1, 65535, null);
+    public static final PropertyDef<Integer> MAX_CONNECTIONS =
+            PropertyDef.integer(SocketConfig.MAX_CONNECTIONS, 64, 1, 1 << 20, null);
+    public static final PropertyDef<List<String>> ALLOWED_PEERS =
+            PropertyDef.textList(SocketConfig.ALLOWED_PEERS, CidrBlock::require);
+    public static final PropertyDef<Boolean> CLOSE_CONNECTIONS_ON_CLOSE =
+            PropertyDef.flag(SocketConfig.CLOSE_CONNECTIONS_ON_CLOSE, false);
+
     /** Properties of every socket. */
     public static final List<PropertyDef<?>> COMMON = List.of(HOSTNAME, PORT, PROTOCOL, AUTO_CONNECT,
             KEEP_ALIVE, LOW_DELAY, MULTICAST_LOOPBACK, MULTICAST_TTL, PATH_MTU, RECEIVE_BUFFER_SIZE,
@@ -87,6 +102,15 @@ public final class SocketProperties {
     /** Properties of UDP sockets. */
     public static final List<PropertyDef<?>> UDP = concat(COMMON, List.of(MULTICAST_GROUPS,
             MULTICAST_INTERFACE, BROADCAST, RECEIVE_QUEUE_LIMIT));
+
+    /** The TCP socket options a server gives each connection it accepts (and changes on them live). */
+    public static final List<PropertyDef<?>> ACCEPTED_OPTIONS = List.of(KEEP_ALIVE, LOW_DELAY, RECEIVE_BUFFER_SIZE,
+            SEND_BUFFER_SIZE, TYPE_OF_SERVICE, PUBLISH_DATA, READ_BUFFER_LIMIT, WRITE_BUFFER_LIMIT, MAX_LINE_LENGTH,
+            KEEP_ALIVE_IDLE, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_COUNT);
+
+    /** Properties of TCP servers: where and how they listen, then the options of accepted connections. */
+    public static final List<PropertyDef<?>> TCP_SERVER = concat(List.of(SERVER_LOCAL_ADDRESS, SERVER_LOCAL_PORT,
+            MAX_PENDING_CONNECTIONS, MAX_CONNECTIONS, ALLOWED_PEERS, CLOSE_CONNECTIONS_ON_CLOSE), ACCEPTED_OPTIONS);
 
     private static final Map<String, PropertyDef<?>> TCP_BY_NAME = index(TCP);
     private static final Map<String, PropertyDef<?>> UDP_BY_NAME = index(UDP);

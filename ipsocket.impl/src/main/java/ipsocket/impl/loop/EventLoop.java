@@ -13,7 +13,10 @@ import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,6 +31,8 @@ public final class EventLoop {
 
     /** Size of the per-loop direct buffer that channel reads go through. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** How often a caller waiting for the loop checks that it still runs. */
+    private static final long LOOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Fewer cancelled timers than this are never purged (not worth a pass over the queue). */
     private static final int MIN_TIMERS_TO_PURGE = 64;
 
@@ -77,6 +82,35 @@ public final class EventLoop {
      */
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Waits until work handed to this loop is done: at most {@code timeoutMillis}, and no longer
+     * than the loop runs (a task queued on a loop that has shut down never runs). Call from
+     * another thread.
+     *
+     * @param done completed by the work
+     * @param timeoutMillis the longest wait
+     * @return {@code true} if the work is done
+     */
+    public boolean await(Future<?> done, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            while (!done.isDone() && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    done.get(Math.min(left, LOOP_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException nextSliceOrDone) {
+                    // waits in slices, so a loop shut down meanwhile does not hold the caller
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return done.isDone();
     }
 
     /**

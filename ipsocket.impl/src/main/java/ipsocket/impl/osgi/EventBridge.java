@@ -7,6 +7,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.event.EventAdmin;
 
 import ipsocket.impl.common.AbstractIpSocket;
+import ipsocket.impl.server.TcpServerImpl;
 
 /**
  * Connects the sockets to one EventAdmin: gives every socket of the runtime, present and
@@ -25,6 +26,7 @@ final class EventBridge implements SocketObserver, AutoCloseable {
     private final SocketRuntime runtime;
     private final Subscriptions subscriptions;
     private final Map<AbstractIpSocket, SocketEventPublisher> publishers = new ConcurrentHashMap<>();
+    private final Map<TcpServerImpl, ServerEventPublisher> serverPublishers = new ConcurrentHashMap<>();
 
     private EventBridge(BundleContext context, EventAdmin eventAdmin, SocketRuntime runtime) {
         this.eventAdmin = eventAdmin;
@@ -70,6 +72,22 @@ final class EventBridge implements SocketObserver, AutoCloseable {
         if (publisher != null) {
             socket.setDataTap(null);
             socket.removeListener(publisher);
+        }
+    }
+
+    @Override
+    public void serverAdded(TcpServerImpl server) {
+        ServerEventPublisher publisher = new ServerEventPublisher(eventAdmin, subscriptions::wants);
+        if (serverPublishers.putIfAbsent(server, publisher) == null) {
+            server.addListener(publisher);
+        }
+    }
+
+    @Override
+    public void serverRemoved(TcpServerImpl server) {
+        ServerEventPublisher publisher = serverPublishers.remove(server);
+        if (publisher != null) {
+            server.removeListener(publisher);
         }
     }
 }

@@ -5,9 +5,12 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The one definition of every socket configuration key: name, type, default, range and
- * description, as metatype attributes. The keys of both kinds are members of this interface;
- * the keys of one kind are members of {@link Tcp} or {@link Udp}; {@link TcpSocketConfiguration}
- * and {@link UdpSocketConfiguration} put them together under their factory PIDs.
+ * description, as metatype attributes. The keys of both kinds are members of this interface and
+ * of {@link Connection} (the options a TCP server also gives its accepted connections); the keys of
+ * one kind are members of {@link Tcp} (with {@link TcpConnection}) or {@link Udp};
+ * {@link TcpSocketConfiguration} and {@link UdpSocketConfiguration} put them together under their
+ * factory PIDs, and {@link TcpServerConfiguration} adds {@link Connection} and
+ * {@link TcpConnection} to the server's own keys.
  *
  * <p>These are plain interfaces rather than annotation types, because an annotation type cannot
  * extend another; defaults are therefore given as {@code defaultValue}. bnd writes the attributes
@@ -75,22 +78,6 @@ public interface SocketConfiguration {
     boolean autoConnect();
 
     /**
-     * SO_KEEPALIVE.
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Keepalive", description = "SO_KEEPALIVE.", defaultValue = "false")
-    boolean keepAlive();
-
-    /**
-     * TCP_NODELAY: disable Nagle's algorithm.
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Low delay", description = "TCP_NODELAY: disable Nagle's algorithm.", defaultValue = "false")
-    boolean lowDelay();
-
-    /**
      * IP_MULTICAST_LOOP: multicast datagrams sent also reach this host.
      *
      * @return the configured value
@@ -113,30 +100,6 @@ public interface SocketConfiguration {
      */
     @AttributeDefinition(name = "Path MTU", description = "Path MTU to use for IPv6 (0 or 1280 to 65535); the value known by the IP stack is reported while connected.", min = "0", max = "65535", defaultValue = "0")
     int pathMtu();
-
-    /**
-     * SO_RCVBUF in bytes (0: OS default).
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Receive buffer size", description = "SO_RCVBUF in bytes (0: OS default).", min = "0", defaultValue = "0")
-    int receiveBufferSize();
-
-    /**
-     * SO_SNDBUF in bytes (0: OS default).
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Send buffer size", description = "SO_SNDBUF in bytes (0: OS default).", min = "0", defaultValue = "0")
-    int sendBufferSize();
-
-    /**
-     * IP_TOS, 0 to 255.
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Type of service", description = "IP_TOS, 0 to 255.", min = "0", max = "255", defaultValue = "0")
-    int typeOfService();
 
     /**
      * IP literal to bind to (UDP) or to connect from (TCP); empty: any.
@@ -179,38 +142,6 @@ public interface SocketConfiguration {
     int reconnectMaxInterval();
 
     /**
-     * Post DATA_RECEIVED events carrying a copy of the received bytes.
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Publish data", description = "Post DATA_RECEIVED events carrying a copy of the received bytes.", defaultValue = "false")
-    boolean publishData();
-
-    /**
-     * Most bytes buffered for reading; when full the socket stops reading from the OS (TCP backpressure).
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Read buffer limit (bytes)", description = "Most bytes buffered for reading; when full the socket stops reading from the OS (TCP backpressure).", min = "1", defaultValue = "1048576")
-    int readBufferLimit();
-
-    /**
-     * Most bytes accepted for sending and not yet handed to the OS.
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Write buffer limit (bytes)", description = "Most bytes accepted for sending and not yet handed to the OS.", min = "1", defaultValue = "1048576")
-    int writeBufferLimit();
-
-    /**
-     * Longest line readLine() returns in one piece; longer lines come in pieces.
-     *
-     * @return the configured value
-     */
-    @AttributeDefinition(name = "Maximum line length (bytes)", description = "Longest line readLine() returns in one piece; longer lines come in pieces.", min = "1", max = "16777216", defaultValue = "65535")
-    int maxLineLength();
-
-    /**
      * Refuse every write.
      *
      * @return the configured value
@@ -218,8 +149,86 @@ public interface SocketConfiguration {
     @AttributeDefinition(name = "Read only", description = "Refuse every write.", defaultValue = "false")
     boolean readOnly();
 
-    /** The keys of TCP sockets only. */
-    interface Tcp {
+    /**
+     * The keys of every socket that a TCP server also gives the connections it accepts
+     * ({@link TcpServerConfiguration} extends it): options and buffers of an open connection.
+     */
+    interface Connection {
+        /**
+         * SO_KEEPALIVE.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Keepalive", description = "SO_KEEPALIVE.", defaultValue = "false")
+        boolean keepAlive();
+
+        /**
+         * TCP_NODELAY: disable Nagle's algorithm.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Low delay", description = "TCP_NODELAY: disable Nagle's algorithm.", defaultValue = "false")
+        boolean lowDelay();
+
+        /**
+         * SO_RCVBUF in bytes (0: OS default).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Receive buffer size", description = "SO_RCVBUF in bytes (0: OS default).", min = "0", defaultValue = "0")
+        int receiveBufferSize();
+
+        /**
+         * SO_SNDBUF in bytes (0: OS default).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Send buffer size", description = "SO_SNDBUF in bytes (0: OS default).", min = "0", defaultValue = "0")
+        int sendBufferSize();
+
+        /**
+         * IP_TOS, 0 to 255.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Type of service", description = "IP_TOS, 0 to 255.", min = "0", max = "255", defaultValue = "0")
+        int typeOfService();
+
+        /**
+         * Post DATA_RECEIVED events carrying a copy of the received bytes.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Publish data", description = "Post DATA_RECEIVED events carrying a copy of the received bytes.", defaultValue = "false")
+        boolean publishData();
+
+        /**
+         * Most bytes buffered for reading; when full the socket stops reading from the OS (TCP backpressure).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Read buffer limit (bytes)", description = "Most bytes buffered for reading; when full the socket stops reading from the OS (TCP backpressure).", min = "1", defaultValue = "1048576")
+        int readBufferLimit();
+
+        /**
+         * Most bytes accepted for sending and not yet handed to the OS.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Write buffer limit (bytes)", description = "Most bytes accepted for sending and not yet handed to the OS.", min = "1", defaultValue = "1048576")
+        int writeBufferLimit();
+
+        /**
+         * Longest line readLine() returns in one piece; longer lines come in pieces.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Maximum line length (bytes)", description = "Longest line readLine() returns in one piece; longer lines come in pieces.", min = "1", max = "16777216", defaultValue = "65535")
+        int maxLineLength();
+    }
+
+    /** The keys of TCP connections, client or accepted, that a TCP server also gives its connections. */
+    interface TcpConnection {
         /**
          * TCP_KEEPIDLE (0: OS default).
          *
@@ -243,7 +252,10 @@ public interface SocketConfiguration {
          */
         @AttributeDefinition(name = "Keepalive probes", description = "TCP_KEEPCOUNT (0: OS default).", min = "0", max = "127", defaultValue = "0")
         int keepAliveCount();
+    }
 
+    /** The keys of TCP client sockets only. */
+    interface Tcp extends TcpConnection {
         /**
          * SO_LINGER in seconds (-1: off; 0: reset on close).
          *

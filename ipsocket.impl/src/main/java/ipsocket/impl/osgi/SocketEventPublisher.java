@@ -207,7 +207,7 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
     private void publish(Signal signal, IpSocket socket, SocketState state) {
         if (wants(signal)) {
             flushBefore(signal);
-            post(signal, common(socket.getObjectId(), state, socket.getHostname(), socket.getPort()));
+            post(signal, common(socket, state));
         }
     }
 
@@ -221,7 +221,7 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
             return null;
         }
         flushBefore(signal);
-        return common(socket.getObjectId(), socket.getState(), socket.getHostname(), socket.getPort());
+        return common(socket, socket.getState());
     }
 
     /** Posts the gathered batch before an event that is not a data-side one, to keep the order. */
@@ -349,15 +349,14 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
             bytes = null;
             length = 0;
             if (!datagram || admit(data.length)) {
-                Map<String, Object> properties = common(socket.getObjectId(), state, socket.getHostname(),
-                        socket.getPort());
+                Map<String, Object> properties = common(socket, state);
                 properties.put(SocketEvents.DATA, data);
                 post(Signal.DATA_RECEIVED, properties);
             }
         }
 
         private void postCommon(Signal signal) {
-            post(signal, common(socket.getObjectId(), state, socket.getHostname(), socket.getPort()));
+            post(signal, common(socket, state));
         }
 
         /**
@@ -407,8 +406,7 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
             warned = true;
             warnedNanos = System.nanoTime();
             if (wants(Signal.ERROR_OCCURRED)) {
-                Map<String, Object> properties = common(socket.getObjectId(), socket.getState(), socket.getHostname(),
-                        socket.getPort());
+                Map<String, Object> properties = common(socket, socket.getState());
                 putError(properties, SocketError.TEMPORARY_ERROR, text);
                 post(Signal.ERROR_OCCURRED, properties);
             }
@@ -433,6 +431,19 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
         Map<String, Object> properties = common(objectId, state, hostname, port);
         putError(properties, error, errorString);
         return new Event(topicPrefix + SocketEvents.ERROR_OCCURRED, properties);
+    }
+
+    /**
+     * Returns the properties every event of a socket carries, and its {@code parent} when it has
+     * one (an accepted connection: its server), in a new modifiable map.
+     */
+    private static Map<String, Object> common(IpSocket socket, SocketState state) {
+        Map<String, Object> properties = common(socket.getObjectId(), state, socket.getHostname(), socket.getPort());
+        String parent = socket.getParent();
+        if (!parent.isEmpty()) {
+            properties.put(SocketEvents.PARENT, parent);
+        }
+        return properties;
     }
 
     /** Returns the properties every event carries, in a new modifiable map. */

@@ -18,6 +18,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.loop.EventLoopGroup;
+import ipsocket.impl.server.TcpServerImpl;
 
 /**
  * The shared runtime of every socket in the framework: the event loop threads, the list of live
@@ -36,6 +37,7 @@ public class SocketRuntime {
     private final BundleContext context;
     private final List<Registered> sockets = new CopyOnWriteArrayList<>();
     private final List<SocketObserver> observers = new CopyOnWriteArrayList<>();
+    private final List<TcpServerImpl> servers = new CopyOnWriteArrayList<>();
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -113,7 +115,8 @@ public class SocketRuntime {
      *
      * @param socket the socket
      * @param topicPrefix the kind's topic prefix
-     * @param owner the component support of the socket
+     * @param owner the component support of the socket; {@code null} for a server's connection,
+     *        which never waits for its object id
      * @return the owner of the live socket with the same object id, or {@code null} when the new
      *         socket is live
      */
@@ -153,7 +156,8 @@ public class SocketRuntime {
             if (gone != null) {
                 sockets.remove(gone);
                 for (Registered registered : gone.live ? sockets : List.<Registered>of()) {
-                    if (!registered.live && registered.sameName(gone.topicPrefix, socket.getObjectId())) {
+                    if (!registered.live && registered.owner != null
+                            && registered.sameName(gone.topicPrefix, socket.getObjectId())) {
                         registered.live = true;
                         next = registered;
                         break;
@@ -174,10 +178,37 @@ public class SocketRuntime {
         }
     }
 
+    /**
+     * Adds a server: observers see it (its events are published).
+     *
+     * @param server the server
+     */
+    void addServer(TcpServerImpl server) {
+        servers.add(server);
+        for (SocketObserver observer : observers) {
+            observer.serverAdded(server);
+        }
+    }
+
+    /**
+     * Removes a server.
+     *
+     * @param server the server
+     */
+    void removeServer(TcpServerImpl server) {
+        servers.remove(server);
+        for (SocketObserver observer : observers) {
+            observer.serverRemoved(server);
+        }
+    }
+
     void addObserver(SocketObserver observer) {
         observers.add(observer);
         for (Registered registered : sockets) {
             observer.socketAdded(registered.socket, registered.topicPrefix);
+        }
+        for (TcpServerImpl server : servers) {
+            observer.serverAdded(server);
         }
     }
 
@@ -185,6 +216,9 @@ public class SocketRuntime {
         observers.remove(observer);
         for (Registered registered : sockets) {
             observer.socketRemoved(registered.socket);
+        }
+        for (TcpServerImpl server : servers) {
+            observer.serverRemoved(server);
         }
     }
 

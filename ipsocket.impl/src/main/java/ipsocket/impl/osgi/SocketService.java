@@ -154,7 +154,7 @@ final class SocketService {
     }
 
     /** The component properties that tie the service to its configuration (CONTRACT.md section 7). */
-    private static Map<String, Object> identityOf(Map<String, Object> properties) {
+    static Map<String, Object> identityOf(Map<String, Object> properties) {
         Map<String, Object> identity = new LinkedHashMap<>();
         for (String key : IDENTITY_KEYS) {
             Object value = properties.get(key);
@@ -166,7 +166,7 @@ final class SocketService {
     }
 
     /** "configuration PID", with " (file URL)" when FileInstall read it from a file. */
-    private static String configurationName(Map<String, Object> properties) {
+    static String configurationName(Map<String, Object> properties) {
         Object pid = properties.get(Constants.SERVICE_PID);
         Object file = properties.get(FILEINSTALL_FILENAME);
         return (pid instanceof String ? "configuration " + pid : "component " + properties.get("component.name"))
@@ -260,14 +260,28 @@ final class SocketService {
      * warning and an error event naming the key, never its value; the configuration still applies.
      */
     private void reportUnknownKeys(List<String> unknownKeys) {
+        reportUnknownKeys(unknownKeys, kind.pid, kind.definitions, this::unknownKey);
+    }
+
+    /**
+     * Reports unknown keys of a configuration of {@code pid}, each as one message naming the key
+     * (up to {@value #MAX_UNKNOWN_KEYS_REPORTED}, then how many more), never its value.
+     *
+     * @param unknownKeys the keys
+     * @param pid the factory PID
+     * @param definitions the keys the PID has, for suggestions
+     * @param report where each message goes
+     */
+    static void reportUnknownKeys(List<String> unknownKeys, String pid, List<PropertyDef<?>> definitions,
+            java.util.function.Consumer<String> report) {
         int shown = Math.min(unknownKeys.size(), MAX_UNKNOWN_KEYS_REPORTED);
         for (int i = 0; i < shown; i++) {
             String key = unknownKeys.get(i);
-            unknownKey("'" + Texts.abbreviate(key) + "' is no key of " + kind.pid + ", its value is ignored"
-                    + UnknownKeys.suggestion(key, kind.definitions));
+            report.accept("'" + Texts.abbreviate(key) + "' is no key of " + pid + ", its value is ignored"
+                    + UnknownKeys.suggestion(key, definitions));
         }
         if (unknownKeys.size() > shown) {
-            unknownKey((unknownKeys.size() - shown) + " more keys are no keys of " + kind.pid + ", their values"
+            report.accept((unknownKeys.size() - shown) + " more keys are no keys of " + pid + ", their values"
                     + " are ignored");
         }
     }

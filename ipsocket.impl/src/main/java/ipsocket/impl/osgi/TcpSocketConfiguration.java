@@ -10,5 +10,5 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(id = "ipsocket.TcpSocket", name = "ipsocket TCP socket",
         description = "A TCP client socket per factory configuration.")
 public interface TcpSocketConfiguration
-        extends SocketConfiguration, SocketConfiguration.Tcp, SocketConfiguration.Console {
+        extends SocketConfiguration, SocketConfiguration.Connection, SocketConfiguration.Tcp, SocketConfiguration.Console {
 }

@@ -10,5 +10,5 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(id = "ipsocket.UdpSocket", name = "ipsocket UDP socket",
         description = "A UDP socket per factory configuration.")
 public interface UdpSocketConfiguration
-        extends SocketConfiguration, SocketConfiguration.Udp, SocketConfiguration.Console {
+        extends SocketConfiguration, SocketConfiguration.Connection, SocketConfiguration.Udp, SocketConfiguration.Console {
 }

@@ -5,6 +5,8 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
@@ -12,6 +14,7 @@ import ipsocket.api.TcpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketProperties;
+import ipsocket.impl.loop.EventLoop;
 import ipsocket.impl.loop.EventLoopGroup;
 
 /**
@@ -35,11 +38,35 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @param objectId the socket's name
      */
     public TcpSocketImpl(EventLoopGroup group, String objectId) {
-        super(group.next(), group.resolver(), objectId, new PropertyValues(SocketProperties.TCP));
+        this(group.next(), group.resolver(), objectId);
+    }
+
+    /**
+     * Creates a disconnected socket on a given loop: for a connection a server accepted, which
+     * then {@link #adopt(SocketChannel) takes over} its channel.
+     *
+     * @param loop the socket's loop
+     * @param resolver where host names are looked up
+     * @param objectId the socket's name
+     */
+    public TcpSocketImpl(EventLoop loop, Executor resolver, String objectId) {
+        super(loop, resolver, objectId, new PropertyValues(SocketProperties.TCP));
         this.transport = new TcpTransport(this);
         this.input = transport.input();
         this.output = transport.output();
         attach(transport);
+    }
+
+    /**
+     * Takes over a connection a server accepted: applies the socket's options to it and enters
+     * Connected (stateChanged, then connected), as a connect that just succeeded. Call on the
+     * socket's loop thread, once the settings are applied with autoConnect off, on a socket that
+     * never connected.
+     *
+     * @param accepted the accepted channel, owned by the socket from now on
+     */
+    public final void adopt(SocketChannel accepted) {
+        transport.adopt(accepted);
     }
 
     /**

@@ -156,6 +156,31 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         }
     }
 
+    /**
+     * Takes over a connection a server accepted: the socket's options, the loop's selector, then
+     * Connected as if a connect had just succeeded, so everything after that is the lifecycle's as
+     * for any connection. A channel that cannot be taken over ends as a lost connection.
+     *
+     * @param accepted the accepted channel, owned by this transport from now on
+     */
+    void adopt(SocketChannel accepted) {
+        prepareAttempt();
+        SelectionKey acceptedKey;
+        try {
+            accepted.configureBlocking(false);
+            TcpOptions.TABLE.applyAll(accepted, socket.props(), true, lifecycle()::reportOptionProblem);
+            acceptedKey = loop().register(accepted, SelectionKey.OP_READ, lifecycle().readinessHandler());
+        } catch (IOException | RuntimeException e) {
+            loop().close(null, accepted);
+            SocketError error = SocketErrors.classify(e, true);
+            lifecycle().connectionLost(error, SocketErrors.describe(error) + ": socket '" + socket.getObjectId()
+                    + "' could not take over its accepted connection from " + socket.endpoint() + ": "
+                    + SocketErrors.reason(e));
+            return;
+        }
+        onConnected(lifecycle().attempt(), accepted, acceptedKey);
+    }
+
     private void onConnected(long attempt, SocketChannel winner, SelectionKey winnerKey) {
         if (attempt != lifecycle().attempt()) {
             loop().close(winnerKey, winner);

@@ -71,6 +71,7 @@ class ConfigurationKeysTest {
 
     private static Map<String, Attribute> tcp;
     private static Map<String, Attribute> udp;
+    private static Map<String, Attribute> server;
 
     /** One metatype attribute definition, as the generated XML has it. */
     record Attribute(String id, String type, int cardinality, String defaultValue, String min, String max,
@@ -89,6 +90,7 @@ class ConfigurationKeysTest {
             Jar jar = builder.build();
             tcp = attributes(jar, SocketPids.TCP_SOCKET);
             udp = attributes(jar, SocketPids.UDP_SOCKET);
+            server = attributes(jar, SocketPids.TCP_SERVER);
         }
     }
 
@@ -97,7 +99,49 @@ class ConfigurationKeysTest {
         List<String> problems = new ArrayList<>();
         comparePropertyDefinitions(TCP, tcp, SocketProperties.TCP, problems);
         comparePropertyDefinitions(UDP, udp, SocketProperties.UDP, problems);
+        comparePropertyDefinitions("TcpServer", server, SocketProperties.TCP_SERVER, problems);
         assertNoProblems(problems);
+    }
+
+    /** The options a server gives its connections are the TCP socket's keys, defined once. */
+    @Test
+    void serverConnectionOptionsAreTheTcpSocketKeys() {
+        for (PropertyDef<?> option : SocketProperties.ACCEPTED_OPTIONS) {
+            assertEquals(tcp.get(option.name()), server.get(option.name()), option.name());
+        }
+    }
+
+    @Test
+    void readmeServerKeyTableAgreesWithTheMetatype() throws IOException {
+        String readme = Files.readString(moduleDir().resolve("../README.md"));
+        int header = readme.indexOf("| server key | type, default | meaning |");
+        assertTrue(header >= 0, "README.md has no server key table");
+        Set<String> listed = new TreeSet<>();
+        for (String line : readme.substring(header).split("\n")) {
+            if (!line.startsWith("|")) {
+                break;
+            }
+            Matcher key = Pattern.compile("`([^`]+)`").matcher(line.split("\\|")[1]);
+            while (key.find()) {
+                listed.add(key.group(1));
+            }
+        }
+        assertEquals(new TreeSet<>(server.keySet()), listed, "README.md's server key table");
+    }
+
+    @Test
+    void docsServerKeyTableIsTheMetatype() throws IOException {
+        String expected = table("| server key | type | default | range | description |\n", server, null);
+        Path docs = moduleDir().resolve("../docs/CONFIGURATION-KEYS.md");
+        String text = Files.readString(docs);
+        int start = text.indexOf("| server key |");
+        int end = text.indexOf("\n\n", start);
+        String actual = start < 0 ? "" : text.substring(start, end < 0 ? text.length() : end + 1);
+        if (!expected.equals(actual)) {
+            Files.writeString(moduleDir().resolve("target/CONFIGURATION-KEYS-SERVER.expected.md"), expected);
+        }
+        assertEquals(expected, actual, "the server key table of docs/CONFIGURATION-KEYS.md, derived from the"
+                + " metatype (also written to target/CONFIGURATION-KEYS-SERVER.expected.md)");
     }
 
     @Test
@@ -331,12 +375,18 @@ class ConfigurationKeysTest {
 
     /** The key table of docs/CONFIGURATION-KEYS.md as the metatype defines it. */
     static String docsTable() {
-        StringBuilder table = new StringBuilder();
-        table.append("| key | kinds | type | default | range | description |\n");
-        table.append("|---|---|---|---|---|---|\n");
-        for (Attribute attribute : allAttributes().values()) {
-            table.append("| `").append(attribute.id()).append("` | ").append(kinds(attribute.id()))
-                    .append(" | ").append(attribute.type()).append(attribute.cardinality() == 0 ? "" : "[]")
+        return table("| key | kinds | type | default | range | description |\n", allAttributes(),
+                ConfigurationKeysTest::kinds);
+    }
+
+    /** A key table of the docs: one row per attribute, with its kinds when {@code kinds} is given. */
+    private static String table(String header, Map<String, Attribute> attributes,
+            java.util.function.Function<String, String> kinds) {
+        StringBuilder table = new StringBuilder(header);
+        table.append(kinds == null ? "|---|---|---|---|---|\n" : "|---|---|---|---|---|---|\n");
+        for (Attribute attribute : attributes.values()) {
+            table.append("| `").append(attribute.id()).append("` | ")
+                    .append(kinds == null ? "" : kinds.apply(attribute.id()) + " | ").append(attribute.type()).append(attribute.cardinality() == 0 ? "" : "[]")
                     .append(" | ").append(attribute.defaultValue().isEmpty() ? "(empty)"
                             : "`" + attribute.defaultValue() + "`")
                     .append(" | ").append(range(attribute))
