@@ -16,6 +16,9 @@ public final class SocketPids {
     /** Factory PID of UDP sockets; a configuration file is named {@code ipsocket.UdpSocket-NAME.cfg}. */
     public static final String UDP_SOCKET = "ipsocket.UdpSocket";
 
+    /** Factory PID of TLS client sockets ({@link SslSocket}); a configuration file is named {@code ipsocket.SslSocket-NAME.cfg}. */
+    public static final String SSL_SOCKET = "ipsocket.SslSocket";
+
     /** PID of the shared event loop's configuration (number of I/O threads). */
     public static final String EVENT_LOOP = "ipsocket.EventLoop";
 
@@ -28,6 +31,9 @@ public final class SocketPids {
 
     /** Name of the component factory creating UDP sockets from code. */
     public static final String UDP_SOCKET_COMPONENT_FACTORY = "ipsocket.UdpSocket.factory";
+
+    /** Name of the component factory creating TLS sockets from code. */
+    public static final String SSL_SOCKET_COMPONENT_FACTORY = "ipsocket.SslSocket.factory";
 
     private SocketPids() {
     }

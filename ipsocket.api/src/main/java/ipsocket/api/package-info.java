@@ -10,6 +10,10 @@
  * socket is reported to {@link ipsocket.api.SocketListener}s added on the socket and, as OSGi
  * events, through EventAdmin ({@link ipsocket.api.SocketEvents}).
  *
+ * <p>Since 1.1, {@link ipsocket.api.SslSocket} adds TLS client sockets (a {@code TcpSocket} with
+ * an encrypted stream, after Qt's {@code QSslSocket}), with {@link ipsocket.api.PeerVerifyMode},
+ * {@link ipsocket.api.SslMode} and the TLS signals of {@link ipsocket.api.SocketListener}.
+ *
  * <h2>Naming</h2>
  * Every property of the InCore page is a getter, and a setter where the page calls it writable:
  * {@code hostname} is {@code getHostname()}/{@code setHostname(String)}, the boolean
@@ -27,7 +31,7 @@
  * across every {@code 1.x} release.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package ipsocket.api;
 
 import org.osgi.annotation.bundle.Export;
