@@ -43,7 +43,7 @@ public final class TestPki {
      * @throws IOException if keytool fails
      */
     public TestPki(Path dir, String name, String keyAlgorithm) throws IOException {
-        this.dir = dir;
+        this.dir = Files.createDirectories(dir);
         this.caAlias = name;
         keytool("-genkeypair", "-alias", name, "-keyalg", keyAlgorithm, "-dname", "CN=" + name,
                 "-ext", "bc:c", "-validity", "3", "-keystore", store(name).toString());
