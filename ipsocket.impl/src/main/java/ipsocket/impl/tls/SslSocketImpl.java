@@ -37,6 +37,8 @@ public class SslSocketImpl extends TcpSocketImpl implements SslSocket {
     /** Whether connections are encrypted from the start (SslClientMode) or plain until STARTTLS. */
     private volatile boolean encryptOnConnect = true;
 
+    /** The context of the last connection, used again while nothing it was made from changed. */
+    private volatile TlsSetup.Context context;
     /** The live layer and what its handshake gave; written on the loop, read by callers. */
     private volatile TlsLayer layer;
     private volatile boolean encrypted;
@@ -64,8 +66,13 @@ public class SslSocketImpl extends TcpSocketImpl implements SslSocket {
     }
 
     private TlsLayer newLayer() throws StreamLayer.SetupException {
-        TlsSetup.Engine setup = TlsSetup.newEngine(this, privateKeyPassword, keyStorePassword);
+        TlsSetup.Engine setup = TlsSetup.newEngine(this, privateKeyPassword, keyStorePassword, context);
         return new TlsLayer(this, setup.engine, setup.verifier, tlsTasks, getHandshakeTimeout());
+    }
+
+    /** Keeps the context the last connection was made with, for the next one (session resumption). */
+    final void keepContext(TlsSetup.Context kept) {
+        context = kept;
     }
 
     /** The layer started on a connection: the mode is SslClientMode; loop thread. */

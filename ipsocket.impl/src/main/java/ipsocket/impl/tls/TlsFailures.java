@@ -18,13 +18,14 @@ final class TlsFailures {
     private TlsFailures() {
     }
 
-    static StreamLayer.Failure describe(SslSocketImpl socket, TlsVerifier verifier, IOException failure,
+    static StreamLayer.Failure describe(SslSocketImpl socket, TlsVerifier verifier, javax.net.ssl.SSLEngine engine,
+            IOException failure,
             String during) {
         if (!(failure instanceof SSLException)) {
             return null; // a reset or a closed channel: what TCP reports for it
         }
         boolean handshake = "handshake".equals(during);
-        List<String> verification = verifier.errors();
+        List<String> verification = verifier.errors(engine);
         String reason;
         if (handshake && !verification.isEmpty()) {
             socket.signalSslErrors(verification);

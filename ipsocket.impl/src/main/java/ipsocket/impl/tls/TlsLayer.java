@@ -367,7 +367,7 @@ final class TlsLayer implements StreamLayer {
 
     @Override
     public Failure describe(IOException failure, String during) {
-        return TlsFailures.describe(socket, verifier, failure, handshakeDone ? during : "handshake");
+        return TlsFailures.describe(socket, verifier, engine, failure, handshakeDone ? during : "handshake");
     }
 
     @Override

@@ -47,6 +47,23 @@ final class TlsSetup {
         }
     }
 
+    /**
+     * An {@link SSLContext} with what it was made from: kept by the socket and used again while
+     * nothing it was made from changed (no file's size or time, no setting, no password), so the
+     * JDK's session cache can resume sessions; anything changed makes a new one.
+     */
+    static final class Context {
+        final SSLContext context;
+        final TlsVerifier verifier;
+        final List<Object> madeFrom;
+
+        Context(SSLContext context, TlsVerifier verifier, List<Object> madeFrom) {
+            this.context = context;
+            this.verifier = verifier;
+            this.madeFrom = madeFrom;
+        }
+    }
+
     private TlsSetup() {
     }
 
@@ -59,22 +76,28 @@ final class TlsSetup {
      * @return the client-mode engine and its verifier
      * @throws StreamLayer.SetupException if a file, key or password is unusable
      */
-    static Engine newEngine(SslSocketImpl socket, char[] privateKeyPassword, char[] keyStorePassword)
-            throws StreamLayer.SetupException {
+    static Engine newEngine(SslSocketImpl socket, char[] privateKeyPassword, char[] keyStorePassword,
+            Context previous) throws StreamLayer.SetupException {
         String name = socket.getPeerVerifyName().isEmpty() ? socket.getHostname() : socket.getPeerVerifyName();
         PeerVerifyMode mode = socket.getPeerVerifyMode();
         boolean verify = mode == PeerVerifyMode.VERIFY_PEER || mode == PeerVerifyMode.AUTO_VERIFY_PEER;
-        TlsVerifier verifier = new TlsVerifier(socket, verify ? trustManager(socket) : null, name,
-                socket.getPinnedPeerSha256());
-        SSLContext context;
-        try {
-            context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(socket, privateKeyPassword, keyStorePassword), new javax.net.ssl.TrustManager[] {
-                verifier}, null);
-        } catch (GeneralSecurityException e) {
-            throw invalid(socket, "the JDK cannot set up TLS: " + e.getMessage());
+        List<Object> madeFrom = madeFrom(socket, name, verify, privateKeyPassword, keyStorePassword);
+        Context context = previous != null && previous.madeFrom.equals(madeFrom) ? previous : null;
+        if (context == null) {
+            TlsVerifier verifier = new TlsVerifier(verify ? trustManager(socket) : null, name,
+                    socket.getPinnedPeerSha256());
+            try {
+                SSLContext made = SSLContext.getInstance("TLS");
+                made.init(keyManagers(socket, privateKeyPassword, keyStorePassword),
+                        new javax.net.ssl.TrustManager[] {verifier}, null);
+                context = new Context(made, verifier, madeFrom);
+            } catch (GeneralSecurityException e) {
+                throw invalid(socket, "the JDK cannot set up TLS: " + e.getMessage());
+            }
         }
-        SSLEngine engine = context.createSSLEngine(name, socket.getPort());
+        socket.keepContext(context);
+        TlsVerifier verifier = context.verifier;
+        SSLEngine engine = context.context.createSSLEngine(name, socket.getPort());
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         if (verify) {
@@ -94,6 +117,28 @@ final class TlsSetup {
         }
         engine.setSSLParameters(parameters);
         return new Engine(engine, verifier);
+    }
+
+    /** What a context is made from: settings, the files' sizes and times, and the passwords' hashes (in memory only). */
+    private static List<Object> madeFrom(SslSocketImpl socket, String name, boolean verify, char[] privateKeyPassword,
+            char[] keyStorePassword) {
+        List<Object> parts = new java.util.ArrayList<>(List.of(name, verify, socket.getPinnedPeerSha256(),
+                socket.getKeyStore(), socket.getLocalCertificate(), socket.getPrivateKey(),
+                Arrays.hashCode(privateKeyPassword), Arrays.hashCode(keyStorePassword)));
+        List<String> files = new java.util.ArrayList<>(socket.getCaCertificates());
+        files.addAll(List.of(socket.getKeyStore(), socket.getLocalCertificate(), socket.getPrivateKey()));
+        for (String file : files) {
+            parts.add(file);
+            try {
+                if (!file.isEmpty()) {
+                    parts.add(Files.size(Path.of(file)));
+                    parts.add(Files.getLastModifiedTime(Path.of(file)));
+                }
+            } catch (IOException | RuntimeException e) {
+                parts.add("unreadable"); // reading it reports the problem
+            }
+        }
+        return parts;
     }
 
     private static String[] checked(SslSocketImpl socket, String key, List<String> wanted, String[] supported)

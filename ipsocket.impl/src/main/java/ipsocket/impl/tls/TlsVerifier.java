@@ -8,6 +8,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -28,40 +30,43 @@ final class TlsVerifier extends X509ExtendedTrustManager {
     private final X509TrustManager trust;
     private final String name;
     private final List<String> pins;
-    /** Written by the engine's task thread, read on the loop after the task. */
-    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * What the check found wrong, per engine (one context serves the socket's connections one
+     * after the other); written by the engine's task thread, read on the loop after the task.
+     */
+    private final Map<SSLEngine, List<String>> errors = Collections.synchronizedMap(new WeakHashMap<>());
 
-    TlsVerifier(SslSocketImpl socket, X509TrustManager trust, String name, List<String> pins) {
+    TlsVerifier(X509TrustManager trust, String name, List<String> pins) {
         this.trust = trust;
         this.name = name;
         this.pins = List.copyOf(pins);
     }
 
     /**
-     * Returns what the check found wrong.
+     * Returns what the check of one engine's peer found wrong.
      *
+     * @param engine the engine
      * @return the error texts, empty if none
      */
-    List<String> errors() {
-        synchronized (errors) {
-            return List.copyOf(errors);
-        }
+    List<String> errors(SSLEngine engine) {
+        List<String> found = errors.get(engine);
+        return found == null ? List.of() : List.copyOf(found);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
         if (chain == null || chain.length == 0) {
-            fail("the peer sent no certificate");
+            fail(engine, "the peer sent no certificate");
         }
         if (trust != null) {
             for (X509Certificate certificate : chain) {
                 try {
                     certificate.checkValidity();
                 } catch (CertificateExpiredException e) {
-                    fail("certificate " + describe(certificate) + " expired on " + certificate.getNotAfter());
+                    fail(engine, "certificate " + describe(certificate) + " expired on " + certificate.getNotAfter());
                 } catch (CertificateNotYetValidException e) {
-                    fail("certificate " + describe(certificate) + " is not valid before " + certificate.getNotBefore());
+                    fail(engine, "certificate " + describe(certificate) + " is not valid before " + certificate.getNotBefore());
                 }
             }
             try {
@@ -73,18 +78,18 @@ final class TlsVerifier extends X509ExtendedTrustManager {
             } catch (CertificateException e) {
                 String reason = String.valueOf(e.getMessage());
                 if (reason.contains("No name matching") || reason.contains("No subject alternative")) {
-                    fail("certificate " + describe(chain[0]) + " does not match the name '" + name
+                    fail(engine, "certificate " + describe(chain[0]) + " does not match the name '" + name
                             + "' (peerVerifyName, default the hostname): " + reason);
                 }
-                fail("certificate chain of " + describe(chain[0]) + ", issued by '"
+                fail(engine, "certificate chain of " + describe(chain[0]) + ", issued by '"
                         + chain[chain.length - 1].getIssuerX500Principal().getName()
                         + "', is not trusted (caCertificates, default the JDK's trust store): " + reason);
             }
         }
-        checkPins(chain);
+        checkPins(chain, engine);
     }
 
-    private void checkPins(X509Certificate[] chain) throws CertificateException {
+    private void checkPins(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
         if (pins.isEmpty()) {
             return;
         }
@@ -96,12 +101,14 @@ final class TlsVerifier extends X509ExtendedTrustManager {
             }
             seen.add(describe(certificate));
         }
-        fail("no certificate of the peer's chain matches pinnedPeerSha256 " + pins + ": the chain is "
+        fail(engine, "no certificate of the peer's chain matches pinnedPeerSha256 " + pins + ": the chain is "
                 + String.join(", ", seen));
     }
 
-    private void fail(String text) throws CertificateException {
-        errors.add(text);
+    private void fail(SSLEngine engine, String text) throws CertificateException {
+        if (engine != null) {
+            errors.computeIfAbsent(engine, e -> Collections.synchronizedList(new ArrayList<>())).add(text);
+        }
         throw new CertificateException(text);
     }
 

@@ -41,7 +41,8 @@ public final class TlsPeer implements AutoCloseable {
     }
 
     /** What a handshake showed the server. */
-    public record Seen(List<String> sniNames, String alpn, String protocol, String cipher, String clientSubject) {
+    public record Seen(List<String> sniNames, String alpn, String protocol, String cipher, String clientSubject,
+            String sessionId) {
     }
 
     private final ServerSocket server;
@@ -53,6 +54,8 @@ public final class TlsPeer implements AutoCloseable {
     private volatile java.util.function.Consumer<SSLSocket> tuning = socket -> { };
     /** The first handshake's facts, or its failure. */
     public final CompletableFuture<Seen> seen = new CompletableFuture<>();
+    /** Every handshake's facts, in order. */
+    public final List<Seen> handshakes = new CopyOnWriteArrayList<>();
     /** The first handler failure (after the handshake). */
     public final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private final Thread acceptor;
@@ -160,8 +163,10 @@ public final class TlsPeer implements AutoCloseable {
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
             // no client certificate
         }
-        seen.complete(new Seen(names, String.valueOf(tls.getApplicationProtocol()), session.getProtocol(),
-                session.getCipherSuite(), client));
+        Seen facts = new Seen(names, String.valueOf(tls.getApplicationProtocol()), session.getProtocol(),
+                session.getCipherSuite(), client, java.util.HexFormat.of().formatHex(session.getId()));
+        seen.complete(facts);
+        handshakes.add(facts);
         return tls;
     }
 
