@@ -24,7 +24,9 @@ final class TlsFailures {
         if (!(failure instanceof SSLException)) {
             return null; // a reset or a closed channel: what TCP reports for it
         }
-        boolean handshake = "handshake".equals(during);
+        // TLS 1.3 ends the client's handshake before the server judges the client's certificate,
+        // so the server's refusal arrives as an alert just after it: still a failed handshake
+        boolean handshake = "handshake".equals(during) || refusesTheClient(failure);
         List<String> verification = verifier.errors(engine);
         String reason;
         if (handshake && !verification.isEmpty()) {
@@ -39,6 +41,12 @@ final class TlsFailures {
         }
         return new StreamLayer.Failure(SocketError.SSL_INTERNAL_ERROR, "TLS failed on the connection of socket '"
                 + socket.getObjectId() + "' to " + socket.endpoint() + ": " + reason);
+    }
+
+    private static boolean refusesTheClient(IOException failure) {
+        String message = String.valueOf(failure.getMessage());
+        return message.startsWith("Received fatal alert: ") && (message.contains("certificate")
+                || message.contains("unknown_ca") || message.contains("access_denied"));
     }
 
     private static String inWords(SslSocketImpl socket, IOException failure) {
