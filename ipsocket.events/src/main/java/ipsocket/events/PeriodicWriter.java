@@ -38,6 +38,7 @@ public class PeriodicWriter {
     public PeriodicWriter(@Reference(name = "eventAdmin") EventAdmin eventAdmin,
             PeriodicWriterConfiguration configuration) {
         String topic = ("UdpSocket".equalsIgnoreCase(configuration.kind()) ? SocketEvents.UDP_TOPIC_PREFIX
+                : "SslSocket".equalsIgnoreCase(configuration.kind()) ? SocketEvents.SSL_TOPIC_PREFIX
                 : SocketEvents.TCP_TOPIC_PREFIX) + SocketEvents.WRITE;
         String text = configuration.text().replace("\\n", "\n").replace("\\r", "\r");
         long interval = Math.max(100, configuration.intervalMillis());
