@@ -51,13 +51,7 @@ public enum PeerVerifyMode {
      * @throws IllegalArgumentException if no mode has that value
      */
     public static PeerVerifyMode fromValue(int value) {
-        for (PeerVerifyMode mode : values()) {
-            if (mode.value == value) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("Unknown PeerVerifyMode value " + value
-                + ": expected 0, 1, 2 or 3");
+        return SeedEnums.fromValue(values(), PeerVerifyMode::value, value, "PeerVerifyMode", "0, 1, 2 or 3");
     }
 
     /**
@@ -68,13 +62,7 @@ public enum PeerVerifyMode {
      * @throws IllegalArgumentException if no mode has that name
      */
     public static PeerVerifyMode fromSeedName(String seedName) {
-        for (PeerVerifyMode mode : values()) {
-            if (mode.seedName.equals(seedName)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("Unknown PeerVerifyMode name '" + seedName
-                + "': expected VerifyNone, QueryPeer, VerifyPeer or AutoVerifyPeer");
+        return SeedEnums.fromSeedName(values(), PeerVerifyMode::seedName, seedName, "PeerVerifyMode");
     }
 
     /**
@@ -86,20 +74,7 @@ public enum PeerVerifyMode {
      * @throws IllegalArgumentException if the text names no mode, or is {@code null}
      */
     public static PeerVerifyMode parse(String text) {
-        if (text == null) {
-            throw new IllegalArgumentException("Missing PeerVerifyMode: expected a name such as"
-                    + " VerifyPeer or a number");
-        }
-        String trimmed = text.trim();
-        for (PeerVerifyMode mode : values()) {
-            if (mode.seedName.equals(trimmed) || mode.name().equals(trimmed)) {
-                return mode;
-            }
-        }
-        try {
-            return fromValue(Integer.parseInt(trimmed));
-        } catch (NumberFormatException notANumber) {
-            return fromSeedName(trimmed);
-        }
+        return SeedEnums.parse(values(), PeerVerifyMode::seedName, PeerVerifyMode::value, text, "PeerVerifyMode",
+                "0, 1, 2 or 3");
     }
 }

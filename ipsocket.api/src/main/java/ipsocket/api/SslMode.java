@@ -46,13 +46,7 @@ public enum SslMode {
      * @throws IllegalArgumentException if no mode has that value
      */
     public static SslMode fromValue(int value) {
-        for (SslMode mode : values()) {
-            if (mode.value == value) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("Unknown SslMode value " + value
-                + ": expected 0, 1 or 2");
+        return SeedEnums.fromValue(values(), SslMode::value, value, "SslMode", "0, 1 or 2");
     }
 
     /**
@@ -63,13 +57,7 @@ public enum SslMode {
      * @throws IllegalArgumentException if no mode has that name
      */
     public static SslMode fromSeedName(String seedName) {
-        for (SslMode mode : values()) {
-            if (mode.seedName.equals(seedName)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("Unknown SslMode name '" + seedName
-                + "': expected UnencryptedMode, SslClientMode or SslServerMode");
+        return SeedEnums.fromSeedName(values(), SslMode::seedName, seedName, "SslMode");
     }
 
     /**
@@ -81,20 +69,6 @@ public enum SslMode {
      * @throws IllegalArgumentException if the text names no mode, or is {@code null}
      */
     public static SslMode parse(String text) {
-        if (text == null) {
-            throw new IllegalArgumentException("Missing SslMode: expected a name such as"
-                    + " SslClientMode or a number");
-        }
-        String trimmed = text.trim();
-        for (SslMode mode : values()) {
-            if (mode.seedName.equals(trimmed) || mode.name().equals(trimmed)) {
-                return mode;
-            }
-        }
-        try {
-            return fromValue(Integer.parseInt(trimmed));
-        } catch (NumberFormatException notANumber) {
-            return fromSeedName(trimmed);
-        }
+        return SeedEnums.parse(values(), SslMode::seedName, SslMode::value, text, "SslMode", "0, 1 or 2");
     }
 }
