@@ -111,6 +111,35 @@ public final class SocketConfig {
      * gracefully (boolean; default false: they stay open).
      */
     public static final String CLOSE_CONNECTIONS_ON_CLOSE = "closeConnectionsOnClose";
+    /** TLS: how the peer's certificate is verified ({@link PeerVerifyMode} name or number; default AutoVerifyPeer). */
+    public static final String PEER_VERIFY_MODE = "peerVerifyMode";
+    /** TLS: the name the peer's certificate must match, also sent as SNI (String; default: the hostname). */
+    public static final String PEER_VERIFY_NAME = "peerVerifyName";
+    /** TLS: PEM files of the trusted CA certificates (String[]; default none = the JDK's trust store). */
+    public static final String CA_CERTIFICATES = "caCertificates";
+    /** TLS: PEM file of the client certificate chain, with {@link #PRIVATE_KEY} (String; default none). */
+    public static final String LOCAL_CERTIFICATE = "localCertificate";
+    /** TLS: PEM file of the client's private key, PKCS#8 or PKCS#1 (String; default none). */
+    public static final String PRIVATE_KEY = "privateKey";
+    /**
+     * TLS: password of an encrypted {@link #PRIVATE_KEY} (String). A private property (leading
+     * dot): never shown in service properties, events, JSON, logs or the shell.
+     */
+    public static final String PRIVATE_KEY_PASSWORD = ".privateKeyPassword";
+    /** TLS: PKCS#12 file holding the client's key and certificate chain, instead of PEM files (String; default none). */
+    public static final String KEY_STORE = "keyStore";
+    /** TLS: password of {@link #KEY_STORE} (String). A private property, like {@link #PRIVATE_KEY_PASSWORD}. */
+    public static final String KEY_STORE_PASSWORD = ".keyStorePassword";
+    /** TLS: the protocol versions offered (String[]; default {@code TLSv1.3,TLSv1.2}). */
+    public static final String SSL_PROTOCOLS = "sslProtocols";
+    /** TLS: the cipher suites offered (String[]; default none = the JDK's). */
+    public static final String CIPHER_SUITES = "cipherSuites";
+    /** TLS: SHA-256 fingerprints (hex) of which the peer's chain must contain one (String[]; default none = no pinning). */
+    public static final String PINNED_PEER_SHA256 = "pinnedPeerSha256";
+    /** TLS: ALPN protocol names offered, in order of preference (String[]; default none). */
+    public static final String ALPN_PROTOCOLS = "alpnProtocols";
+    /** TLS: longest time the handshake may take (int milliseconds; default 10000). */
+    public static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
 
     /** Number of I/O threads of the shared event loop ({@link SocketPids#EVENT_LOOP}; int, 1 to 64; default 1). */
     public static final String IO_THREADS = "ioThreads";

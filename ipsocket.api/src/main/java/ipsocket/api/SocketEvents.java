@@ -3,7 +3,8 @@ package ipsocket.api;
 /**
  * EventAdmin topics and event property keys of ipsocket.
  *
- * <p>Topics have the form {@code ipsocket/TcpSocket/EVENT} and {@code ipsocket/UdpSocket/EVENT}.
+ * <p>Topics have the form {@code ipsocket/TcpSocket/EVENT}, {@code ipsocket/UdpSocket/EVENT} and
+ * {@code ipsocket/SslSocket/EVENT} (the TCP events plus {@link #ENCRYPTED} and {@link #SSL_ERRORS}).
  * Every event carries {@link #OBJECT_ID}, {@link #STATE} (the InCore state name, such as
  * {@code Connected}), {@link #HOSTNAME} and {@link #PORT}. Events about one socket are posted
  * asynchronously ({@code postEvent}) in the order they happened.
@@ -29,6 +30,8 @@ public final class SocketEvents {
     public static final String SERVER_TOPIC_PREFIX = "ipsocket/TcpServer/";
     /** Wildcard matching every TCP server event (since 1.1). */
     public static final String SERVER_ALL_TOPICS = "ipsocket/TcpServer/*";
+    /** Prefix of the TLS socket topics. */
+    public static final String SSL_TOPIC_PREFIX = "ipsocket/SslSocket/";
     /** Wildcard matching every event of every ipsocket socket. */
     public static final String ALL_TOPICS = "ipsocket/*";
     /** Wildcard matching every TCP socket event. */
@@ -69,6 +72,10 @@ public final class SocketEvents {
     public static final String ACCEPT_ERROR = "ACCEPT_ERROR";
     /** Server event name (since 1.1): the server stopped listening. */
     public static final String CLOSED = "CLOSED";
+    /** Event name (TLS): the handshake finished; adds {@link #SSL_PROTOCOL}, {@link #SSL_CIPHER}, {@link #SSL_PEER_SUBJECT}, {@link #SSL_PEER_SHA256}. */
+    public static final String ENCRYPTED = "ENCRYPTED";
+    /** Event name (TLS): verifying the peer found errors; adds {@link #SSL_ERRORS}. */
+    public static final String SSL_ERRORS = "SSL_ERRORS";
     /** Event name of the inbound write request. */
     public static final String WRITE = "WRITE";
 
@@ -120,6 +127,14 @@ public final class SocketEvents {
     public static final String SERVER_ACCEPT_ERROR = SERVER_TOPIC_PREFIX + ACCEPT_ERROR;
     /** Topic {@code ipsocket/TcpServer/CLOSED} (since 1.1). */
     public static final String SERVER_CLOSED = SERVER_TOPIC_PREFIX + CLOSED;
+    /** Topic {@code ipsocket/SslSocket/ENCRYPTED}. */
+    public static final String SSL_ENCRYPTED = SSL_TOPIC_PREFIX + ENCRYPTED;
+    /** Topic {@code ipsocket/SslSocket/SSL_ERRORS}. */
+    public static final String SSL_SSL_ERRORS = SSL_TOPIC_PREFIX + SSL_ERRORS;
+    /** Topic {@code ipsocket/SslSocket/DATA_RECEIVED}. */
+    public static final String SSL_DATA_RECEIVED = SSL_TOPIC_PREFIX + DATA_RECEIVED;
+    /** Inbound topic {@code ipsocket/SslSocket/WRITE}. */
+    public static final String SSL_WRITE = SSL_TOPIC_PREFIX + WRITE;
 
     /** Property: the socket's object id (String). */
     public static final String OBJECT_ID = "objectId";
@@ -164,6 +179,17 @@ public final class SocketEvents {
     public static final String DESTINATION_ADDRESS = "destination.address";
     /** Property of {@code DATAGRAM_RECEIVED}: the destination port (Integer). */
     public static final String DESTINATION_PORT = "destination.port";
+
+    /** Property of {@code ENCRYPTED}: the negotiated protocol, such as {@code TLSv1.3} (String). */
+    public static final String SSL_PROTOCOL = "ssl.protocol";
+    /** Property of {@code ENCRYPTED}: the negotiated cipher suite (String). */
+    public static final String SSL_CIPHER = "ssl.cipher";
+    /** Property of {@code ENCRYPTED}: the subject of the peer's certificate, empty if none (String). */
+    public static final String SSL_PEER_SUBJECT = "ssl.peer.subject";
+    /** Property of {@code ENCRYPTED}: the SHA-256 fingerprint (hex) of the peer's certificate, empty if none (String). */
+    public static final String SSL_PEER_SHA256 = "ssl.peer.sha256";
+    /** Property of {@code SSL_ERRORS}: the verification errors (String[]). */
+    public static final String SSL_ERRORS_LIST = "ssl.errors";
 
     private SocketEvents() {
     }

@@ -119,4 +119,34 @@ public interface SocketListener {
      */
     default void bytesWritten(IpSocket socket, long bytes) {
     }
+
+    /**
+     * Called when a TLS socket finished its handshake and the stream is encrypted (Qt's
+     * {@code QSslSocket::encrypted()}), after {@link #connected}.
+     *
+     * @param socket the TLS socket
+     */
+    default void encrypted(SslSocket socket) {
+    }
+
+    /**
+     * Called when verifying the peer of a TLS socket found errors (Qt's
+     * {@code QSslSocket::sslErrors()}), before the handshake fails with
+     * {@link SocketError#SSL_HANDSHAKE_FAILED_ERROR}.
+     *
+     * @param socket the TLS socket
+     * @param errors one text per error, each naming the certificate or name concerned
+     */
+    default void sslErrors(SslSocket socket, java.util.List<String> errors) {
+    }
+
+    /**
+     * Called when a TLS socket's mode changed (Qt's {@code QSslSocket::modeChanged()}), for
+     * example to {@link SslMode#SSL_CLIENT_MODE} when the handshake starts.
+     *
+     * @param socket the TLS socket
+     * @param mode the new mode
+     */
+    default void modeChanged(SslSocket socket, SslMode mode) {
+    }
 }

@@ -24,6 +24,8 @@ public final class SocketPids {
 
     /** Name of the component factory creating TCP servers from code (since 1.1). */
     public static final String TCP_SERVER_COMPONENT_FACTORY = "ipsocket.TcpServer.factory";
+    /** Factory PID of TLS client sockets ({@link SslSocket}); a configuration file is named {@code ipsocket.SslSocket-NAME.cfg}. */
+    public static final String SSL_SOCKET = "ipsocket.SslSocket";
 
     /** PID of the shared event loop's configuration (number of I/O threads). */
     public static final String EVENT_LOOP = "ipsocket.EventLoop";
@@ -37,6 +39,9 @@ public final class SocketPids {
 
     /** Name of the component factory creating UDP sockets from code. */
     public static final String UDP_SOCKET_COMPONENT_FACTORY = "ipsocket.UdpSocket.factory";
+
+    /** Name of the component factory creating TLS sockets from code. */
+    public static final String SSL_SOCKET_COMPONENT_FACTORY = "ipsocket.SslSocket.factory";
 
     private SocketPids() {
     }

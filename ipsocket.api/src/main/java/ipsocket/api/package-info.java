@@ -14,6 +14,9 @@
  * {@link ipsocket.api.SocketPids#TCP_SERVER}); each accepted connection is a
  * {@link ipsocket.api.TcpSocket}, and {@link ipsocket.api.TcpServerListener} receives the server's
  * signals.
+ * <p>Since 1.1, {@link ipsocket.api.SslSocket} adds TLS client sockets (a {@code TcpSocket} with
+ * an encrypted stream, after Qt's {@code QSslSocket}), with {@link ipsocket.api.PeerVerifyMode},
+ * {@link ipsocket.api.SslMode} and the TLS signals of {@link ipsocket.api.SocketListener}.
  *
  * <h2>Naming</h2>
  * Every property of the InCore page is a getter, and a setter where the page calls it writable:

@@ -65,7 +65,8 @@ public class ConsoleEvents implements EventHandler {
     static String describe(Event event, LocalTime time) {
         String topic = event.getTopic();
         boolean server = topic.startsWith(SocketEvents.SERVER_TOPIC_PREFIX);
-        String kind = topic.startsWith(SocketEvents.UDP_TOPIC_PREFIX) ? "udp" : server ? "srv" : "tcp";
+        String kind = topic.startsWith(SocketEvents.UDP_TOPIC_PREFIX) ? "udp" : server ? "srv"
+                : topic.startsWith(SocketEvents.SSL_TOPIC_PREFIX) ? "tls" : "tcp";
         String name = topic.substring(topic.lastIndexOf('/') + 1);
         Object state = event.getProperty(SocketEvents.STATE);
         StringBuilder line = new StringBuilder(String.format("%s %s %-12s %-24s %-12s", TIME.format(time), kind,

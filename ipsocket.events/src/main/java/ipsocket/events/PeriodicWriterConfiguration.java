@@ -19,9 +19,9 @@ public @interface PeriodicWriterConfiguration {
     /**
      * Returns the kind of socket.
      *
-     * @return TcpSocket or UdpSocket
+     * @return TcpSocket, UdpSocket or SslSocket
      */
-    @AttributeDefinition(name = "Kind", description = "TcpSocket or UdpSocket: which WRITE topic to post on.")
+    @AttributeDefinition(name = "Kind", description = "TcpSocket, UdpSocket or SslSocket: which WRITE topic to post on.")
     String kind() default "TcpSocket";
 
     /**

@@ -21,7 +21,7 @@ import ipsocket.api.SocketEvents;
  * @param problems what is wrong, one text per bad value; empty when the writer may run
  */
 record PeriodicWriterSettings(String objectId, String topic, String text, long intervalMillis, List<String> problems) {
-    /** Key of the kind of socket: {@code TcpSocket} or {@code UdpSocket}. */
+    /** Key of the kind of socket: {@code TcpSocket}, {@code UdpSocket} or {@code SslSocket}. */
     static final String KIND = "kind";
     /** Key of the text to write. */
     static final String TEXT = "text";
@@ -66,8 +66,10 @@ record PeriodicWriterSettings(String objectId, String topic, String text, long i
             topic = SocketEvents.TCP_TOPIC_PREFIX + SocketEvents.WRITE;
         } else if ("UdpSocket".equalsIgnoreCase(String.valueOf(kind).trim())) {
             topic = SocketEvents.UDP_TOPIC_PREFIX + SocketEvents.WRITE;
+        } else if ("SslSocket".equalsIgnoreCase(String.valueOf(kind).trim())) {
+            topic = SocketEvents.SSL_TOPIC_PREFIX + SocketEvents.WRITE;
         } else {
-            problems.add(KIND + " " + shown(kind) + " is no kind of socket: expected TcpSocket or UdpSocket");
+            problems.add(KIND + " " + shown(kind) + " is no kind of socket: expected TcpSocket, UdpSocket or SslSocket");
         }
         Object rawText = valueOr(properties, TEXT, "ping\\n");
         String text = String.valueOf(rawText).replace("\\n", "\n").replace("\\r", "\r");
@@ -134,7 +136,8 @@ record PeriodicWriterSettings(String objectId, String topic, String text, long i
      * @return an {@code ERROR_OCCURRED} topic
      */
     String errorTopic() {
-        return (topic != null && topic.startsWith(SocketEvents.UDP_TOPIC_PREFIX) ? SocketEvents.UDP_TOPIC_PREFIX
-                : SocketEvents.TCP_TOPIC_PREFIX) + SocketEvents.ERROR_OCCURRED;
+        String prefix = topic == null ? SocketEvents.TCP_TOPIC_PREFIX
+                : topic.substring(0, topic.length() - SocketEvents.WRITE.length());
+        return prefix + SocketEvents.ERROR_OCCURRED;
     }
 }

@@ -110,6 +110,20 @@ class GatewayShellIT {
         type(console, "ipsocket:info filed");
         awaitOutput("objectId             ipsocket.UdpSocket~filed");
 
+        // A TLS socket from the shell and one from a file: type TLS, its password never shown.
+        type(console, "ipsocket:create tls shell2 hostname=127.0.0.1 port=" + server.getLocalPort()
+                + " autoConnect=false peerVerifyMode=VerifyNone");
+        awaitOutput("configured ipsocket.SslSocket~shell2");
+        Files.writeString(conf.resolve("ipsocket.SslSocket-secure.cfg"), "hostname = 127.0.0.1\nport = 1\n"
+                + "autoConnect = false\nkeyStore = /nonexistent.p12\n.keyStorePassword = hunter3-tls\n");
+        awaitOutput("tls ipsocket.SslSocket~secure");
+        type(console, "ipsocket:info secure");
+        awaitOutput("type                 TLS");
+        awaitOutput("peerVerifyMode       AutoVerifyPeer");
+        type(console, "ipsocket:delete shell2");
+        awaitOutput("deleted ipsocket.SslSocket~shell2");
+        assertFalse(output.toString().contains("hunter3-tls"), "a TLS password is shown:\n" + output);
+
         type(console, "ipsocket:info nosuchsocket");
         awaitOutput("no socket named 'nosuchsocket'");
         assertFalse(output.toString().contains("hunter2-shell"), "a private property is shown:\n" + output);

@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketPids;
+import ipsocket.api.SslSocket;
 import ipsocket.api.TcpServer;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
@@ -58,8 +59,16 @@ public class SocketCommands {
             + " publishData, readBufferLimit, writeBufferLimit, maxLineLength, readOnly."
             + " tcp only: keepAliveIdle, keepAliveInterval, keepAliveCount, linger, connectionAttemptDelay."
             + " udp only: multicastGroups, multicastInterface, broadcast, receiveQueueLimit."
+            + " tls takes the tcp keys too; tls only: peerVerifyMode, peerVerifyName, caCertificates,"
+            + " localCertificate, privateKey, keyStore, sslProtocols, cipherSuites, pinnedPeerSha256, alpnProtocols,"
+            + " handshakeTimeout."
+            + " The key passwords belong in the configuration file, never on a command line."
             + " Servers (kind server): localAddress, localPort and the server keys in docs/CONFIGURATION-KEYS.md."
             + " Types, defaults and ranges: docs/CONFIGURATION-KEYS.md";
+
+    /** The factory PIDs of the socket and server kinds. */
+    private static final List<String> FACTORY_PIDS = List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET,
+            SocketPids.SSL_SOCKET, SocketPids.TCP_SERVER);
 
     private final List<IpSocket> sockets = new CopyOnWriteArrayList<>();
     private final List<TcpServer> servers = new CopyOnWriteArrayList<>();
@@ -181,6 +190,15 @@ public class SocketCommands {
         line(out, "bytesToWrite", socket.getBytesToWrite());
         line(out, "bytesReceived", socket.getBytesReceived());
         line(out, "bytesSent", socket.getBytesSent());
+        if (socket instanceof SslSocket) {
+            SslSocket tls = (SslSocket) socket;
+            line(out, "mode", tls.getMode().seedName());
+            line(out, "encrypted", tls.isEncrypted());
+            line(out, "sessionProtocol", tls.getSessionProtocol());
+            line(out, "sessionCipher", tls.getSessionCipher());
+            line(out, "peerCertificate", tls.getPeerCertificateChain().isEmpty() ? ""
+                    : tls.getPeerCertificateChain().get(0).getSubjectX500Principal().getName());
+        }
         if (socket instanceof UdpSocket) {
             UdpSocket udp = (UdpSocket) socket;
             line(out, "pendingDatagrams", udp.getPendingDatagramCount());
@@ -267,7 +285,7 @@ public class SocketCommands {
     /**
      * Creates (or replaces) a socket configuration, as a {@code .cfg} file would.
      *
-     * @param kind {@code tcp}, {@code udp} or {@code server}
+     * @param kind {@code tcp}, {@code udp}, {@code tls} or {@code server}
      * @param name the socket's name, used as objectId and configuration name
      * @param settings {@code key=value} pairs with the configuration keys
      * @return the configuration's PID
@@ -275,7 +293,7 @@ public class SocketCommands {
      */
     @Descriptor("create or replace a socket or server configuration, e.g. create tcp plc1 hostname=127.0.0.1"
             + " port=502, or create server meters localPort=5020")
-    public String create(@Descriptor("tcp, udp or server") String kind, @Descriptor("the new socket's objectId") String name,
+    public String create(@Descriptor("tcp, udp, tls or server") String kind, @Descriptor("the new socket's objectId") String name,
             @Descriptor(SETTINGS_HELP) String... settings)
             throws IOException {
         String factoryPid = factoryPid(kind);
@@ -304,7 +322,7 @@ public class SocketCommands {
     @Descriptor("delete a socket's configuration; the socket closes gracefully")
     public String delete(@Descriptor("the socket's objectId, or its configuration name") String name) throws IOException, InvalidSyntaxException {
         List<String> deleted = new ArrayList<>();
-        for (String factoryPid : List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET, SocketPids.TCP_SERVER)) {
+        for (String factoryPid : FACTORY_PIDS) {
             Configuration[] found = configurationAdmin.listConfigurations("(&(service.factoryPid=" + factoryPid
                     + ")(|(objectId=" + escape(name) + ")(service.pid=" + escape(factoryPid + "~" + name) + ")))");
             for (Configuration configuration : found == null ? new Configuration[0] : found) {
@@ -353,7 +371,7 @@ public class SocketCommands {
     }
 
     private static boolean isNamedConfigurationPid(String objectId, String name) {
-        return objectId.equals(SocketPids.TCP_SOCKET + "~" + name) || objectId.equals(SocketPids.UDP_SOCKET + "~" + name);
+        return FACTORY_PIDS.stream().anyMatch(pid -> objectId.equals(pid + "~" + name));
     }
 
     private static String factoryPid(String kind) {
@@ -362,15 +380,18 @@ public class SocketCommands {
                 return SocketPids.TCP_SOCKET;
             case "udp":
                 return SocketPids.UDP_SOCKET;
+            case "tls":
+                return SocketPids.SSL_SOCKET;
             case "server":
                 return SocketPids.TCP_SERVER;
             default:
-                throw new IllegalArgumentException("kind must be tcp, udp or server, not '" + kind + "'");
+                throw new IllegalArgumentException("kind must be tcp, udp, tls or server, not '" + kind + "'");
         }
     }
 
     private static String type(IpSocket socket) {
-        return socket instanceof TcpSocket ? "TCP" : socket instanceof UdpSocket ? "UDP" : "?";
+        return socket instanceof SslSocket ? "TLS" : socket instanceof TcpSocket ? "TCP"
+                : socket instanceof UdpSocket ? "UDP" : "?";
     }
 
     private static String endpoint(IpSocket socket) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import ipsocket.api.NetworkProtocol;
+import ipsocket.api.PeerVerifyMode;
 
 /**
  * One writable socket property: its key, type, default and the rule its values follow.
@@ -211,6 +212,32 @@ public final class PropertyDef<T> {
             }
             return protocol;
         });
+    }
+
+    static PropertyDef<PeerVerifyMode> peerVerifyMode(String name) {
+        String expected = "VerifyNone, QueryPeer, VerifyPeer or AutoVerifyPeer";
+        return new PropertyDef<>(name, PeerVerifyMode.class, PeerVerifyMode.AUTO_VERIFY_PEER, raw -> {
+            if (raw instanceof PeerVerifyMode) {
+                return (PeerVerifyMode) raw;
+            }
+            try {
+                if (raw instanceof Number) {
+                    return PeerVerifyMode.fromValue((int) toLong(name, raw, "0 to 3"));
+                }
+                if (raw instanceof String && ((String) raw).length() <= 40) {
+                    return PeerVerifyMode.parse((String) raw);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+            throw wrongType(name, raw, expected);
+        });
+    }
+
+    /** A text list with a default other than empty (the TLS protocol versions). */
+    static PropertyDef<List<String>> textList(String name, List<String> defaultValue) {
+        PropertyDef<List<String>> plain = textList(name, Function.identity());
+        return new PropertyDef<>(name, plain.type, List.copyOf(defaultValue), plain.converter);
     }
 
     @SuppressWarnings("unchecked")

@@ -126,6 +126,9 @@ public final class PropertyValues {
         if (value instanceof ipsocket.api.NetworkProtocol) {
             return ((ipsocket.api.NetworkProtocol) value).seedName();
         }
+        if (value instanceof ipsocket.api.PeerVerifyMode) {
+            return ((ipsocket.api.PeerVerifyMode) value).seedName();
+        }
         if (value instanceof List) {
             return ((List<?>) value).toArray(new String[0]);
         }

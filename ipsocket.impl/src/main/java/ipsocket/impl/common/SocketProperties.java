@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import ipsocket.api.NetworkProtocol;
+import ipsocket.api.PeerVerifyMode;
 import ipsocket.api.SocketConfig;
 
 /**
@@ -87,6 +88,24 @@ public final class SocketProperties {
             PropertyDef.textList(SocketConfig.ALLOWED_PEERS, CidrBlock::require);
     public static final PropertyDef<Boolean> CLOSE_CONNECTIONS_ON_CLOSE =
             PropertyDef.flag(SocketConfig.CLOSE_CONNECTIONS_ON_CLOSE, false);
+    public static final PropertyDef<PeerVerifyMode> PEER_VERIFY_MODE =
+            PropertyDef.peerVerifyMode(SocketConfig.PEER_VERIFY_MODE);
+    public static final PropertyDef<String> PEER_VERIFY_NAME = PropertyDef.text(SocketConfig.PEER_VERIFY_NAME, "");
+    public static final PropertyDef<List<String>> CA_CERTIFICATES =
+            PropertyDef.textList(SocketConfig.CA_CERTIFICATES, List.of());
+    public static final PropertyDef<String> LOCAL_CERTIFICATE = PropertyDef.text(SocketConfig.LOCAL_CERTIFICATE, "");
+    public static final PropertyDef<String> PRIVATE_KEY = PropertyDef.text(SocketConfig.PRIVATE_KEY, "");
+    public static final PropertyDef<String> KEY_STORE = PropertyDef.text(SocketConfig.KEY_STORE, "");
+    public static final PropertyDef<List<String>> SSL_PROTOCOLS =
+            PropertyDef.textList(SocketConfig.SSL_PROTOCOLS, List.of("TLSv1.3", "TLSv1.2"));
+    public static final PropertyDef<List<String>> CIPHER_SUITES =
+            PropertyDef.textList(SocketConfig.CIPHER_SUITES, List.of());
+    public static final PropertyDef<List<String>> PINNED_PEER_SHA256 =
+            PropertyDef.textList(SocketConfig.PINNED_PEER_SHA256, Fingerprints::normalize);
+    public static final PropertyDef<List<String>> ALPN_PROTOCOLS =
+            PropertyDef.textList(SocketConfig.ALPN_PROTOCOLS, List.of());
+    public static final PropertyDef<Integer> HANDSHAKE_TIMEOUT =
+            PropertyDef.integer(SocketConfig.HANDSHAKE_TIMEOUT, 10_000, 1, Integer.MAX_VALUE, null);
 
     /** Properties of every socket. */
     public static final List<PropertyDef<?>> COMMON = List.of(HOSTNAME, PORT, PROTOCOL, AUTO_CONNECT,
@@ -111,8 +130,13 @@ public final class SocketProperties {
     /** Properties of TCP servers: where and how they listen, then the options of accepted connections. */
     public static final List<PropertyDef<?>> TCP_SERVER = concat(List.of(SERVER_LOCAL_ADDRESS, SERVER_LOCAL_PORT,
             MAX_PENDING_CONNECTIONS, MAX_CONNECTIONS, ALLOWED_PEERS, CLOSE_CONNECTIONS_ON_CLOSE), ACCEPTED_OPTIONS);
+    /** Properties of TLS sockets: the TCP ones and the TLS ones. The passwords are no properties: write-only. */
+    public static final List<PropertyDef<?>> SSL = concat(TCP, List.of(PEER_VERIFY_MODE, PEER_VERIFY_NAME,
+            CA_CERTIFICATES, LOCAL_CERTIFICATE, PRIVATE_KEY, KEY_STORE, SSL_PROTOCOLS, CIPHER_SUITES,
+            PINNED_PEER_SHA256, ALPN_PROTOCOLS, HANDSHAKE_TIMEOUT));
 
     private static final Map<String, PropertyDef<?>> TCP_BY_NAME = index(TCP);
+    private static final Map<String, PropertyDef<?>> SSL_BY_NAME = index(SSL);
     private static final Map<String, PropertyDef<?>> UDP_BY_NAME = index(UDP);
 
     private SocketProperties() {
@@ -127,6 +151,9 @@ public final class SocketProperties {
     static Map<String, PropertyDef<?>> byName(List<PropertyDef<?>> definitions) {
         if (definitions == TCP) {
             return TCP_BY_NAME;
+        }
+        if (definitions == SSL) {
+            return SSL_BY_NAME;
         }
         return definitions == UDP ? UDP_BY_NAME : index(definitions);
     }

@@ -13,12 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The shared I/O threads of ipsocket: a fixed set of {@link EventLoop}s, handed out round-robin
  * to sockets, plus a small pool for blocking host-name lookups.
  *
- * <p>Threads are named {@code ipsocket-io-N} and {@code ipsocket-resolver-N}. The resolver pool
+ * <p>Threads are named {@code ipsocket-io-N}, {@code ipsocket-resolver-N} and {@code ipsocket-tls-N}
+ * (TLS engines' delegated tasks). The resolver pool
  * keeps no idle thread for long, and {@link #close()} stops every thread and closes every
  * channel still registered.
  */
 public final class EventLoopGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventLoopGroup.class.getName());
+
+    /** Threads running TLS engines' delegated tasks (certificate checks, key exchange). */
+    static final int TLS_TASK_THREADS = 2;
+    /** Most TLS tasks waiting; beyond that a handshake fails rather than queueing without bound. */
+    static final int TLS_TASK_QUEUE = 4096;
 
     /** Most concurrent host lookups; more wait in the queue. */
     static final int RESOLVER_THREADS = 4;
@@ -27,6 +33,7 @@ public final class EventLoopGroup implements AutoCloseable {
 
     private final List<EventLoop> loops;
     private final ThreadPoolExecutor resolver;
+    private final ThreadPoolExecutor tlsTasks;
     private final AtomicInteger next = new AtomicInteger();
 
     /**
@@ -57,6 +64,24 @@ public final class EventLoopGroup implements AutoCloseable {
                     return thread;
                 });
         this.resolver.allowCoreThreadTimeOut(true);
+        AtomicInteger tlsIds = new AtomicInteger();
+        this.tlsTasks = new ThreadPoolExecutor(TLS_TASK_THREADS, TLS_TASK_THREADS, 5, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(TLS_TASK_QUEUE), task -> {
+                    Thread thread = new Thread(task, "ipsocket-tls-" + tlsIds.incrementAndGet() + suffix);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.tlsTasks.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Returns the executor that runs the delegated tasks of TLS engines off the loops (bounded:
+     * a full queue rejects a task).
+     *
+     * @return the TLS task executor
+     */
+    public Executor tlsTasks() {
+        return tlsTasks;
     }
 
     /**
@@ -93,12 +118,16 @@ public final class EventLoopGroup implements AutoCloseable {
     @Override
     public void close() {
         resolver.shutdownNow();
+        tlsTasks.shutdownNow();
         loops.forEach(EventLoop::shutdown);
         try {
             for (EventLoop loop : loops) {
                 if (!loop.awaitTermination(5_000)) {
                     LOG.log(Level.WARNING, "Event loop " + loop.name() + " did not stop within 5 s");
                 }
+            }
+            if (!tlsTasks.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "A TLS task did not end within 5 s; its thread is left to finish");
             }
             if (!resolver.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.log(Level.WARNING, "A host lookup did not end within 5 s; its thread is left to finish");

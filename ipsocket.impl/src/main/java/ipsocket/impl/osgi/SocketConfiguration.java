@@ -1,16 +1,18 @@
 package ipsocket.impl.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The one definition of every socket configuration key: name, type, default, range and
- * description, as metatype attributes. The keys of both kinds are members of this interface and
+ * description, as metatype attributes. The keys of every kind are members of this interface and
  * of {@link Connection} (the options a TCP server also gives its accepted connections); the keys of
- * one kind are members of {@link Tcp} (with {@link TcpConnection}) or {@link Udp};
- * {@link TcpSocketConfiguration} and {@link UdpSocketConfiguration} put them together under their
- * factory PIDs, and {@link TcpServerConfiguration} adds {@link Connection} and
- * {@link TcpConnection} to the server's own keys.
+ * one kind are members of {@link Tcp} (with {@link TcpConnection}), {@link Udp} or {@link Ssl} (TLS
+ * sockets have the TCP keys too); {@link TcpSocketConfiguration}, {@link UdpSocketConfiguration} and
+ * {@link SslSocketConfiguration} put them together under their factory PIDs, and
+ * {@link TcpServerConfiguration} adds {@link Connection} and {@link TcpConnection} to the server's
+ * own keys.
  *
  * <p>These are plain interfaces rather than annotation types, because an annotation type cannot
  * extend another; defaults are therefore given as {@code defaultValue}. bnd writes the attributes
@@ -307,6 +309,116 @@ public interface SocketConfiguration {
          */
         @AttributeDefinition(name = "Receive queue limit (datagrams)", description = "Most datagrams queued for reading; beyond it the newest are kept, the oldest unread are dropped, counted and reported (every arrival is still signalled).", min = "1", max = "1048576", defaultValue = "1024")
         int receiveQueueLimit();
+    }
+
+    /** The keys of TLS sockets only (with the TCP keys). */
+    interface Ssl {
+        /**
+         * How the peer's certificate is verified: VerifyNone, QueryPeer (asked for, not verified), VerifyPeer, AutoVerifyPeer (VerifyPeer for a client).
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Peer verify mode", description = "How the peer's certificate is verified: VerifyNone, QueryPeer (asked for, not verified), VerifyPeer, AutoVerifyPeer (VerifyPeer for a client).", defaultValue = "AutoVerifyPeer", options = {
+            @Option(label = "VerifyNone", value = "VerifyNone"), @Option(label = "QueryPeer", value = "QueryPeer"),
+            @Option(label = "VerifyPeer", value = "VerifyPeer"),
+            @Option(label = "AutoVerifyPeer", value = "AutoVerifyPeer")})
+        String peerVerifyMode();
+
+        /**
+         * Name the peer's certificate must match, also sent as SNI; empty: the hostname.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Peer verify name", description = "Name the peer's certificate must match, also sent as SNI; empty: the hostname.", defaultValue = "")
+        String peerVerifyName();
+
+        /**
+         * PEM files of the trusted CA certificates; empty: the JDK's trust store.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "CA certificates", description = "PEM files of the trusted CA certificates; empty: the JDK's trust store.", defaultValue = "")
+        String[] caCertificates();
+
+        /**
+         * PEM file of the client certificate chain (with privateKey); read on every connect.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Local certificate", description = "PEM file of the client certificate chain (with privateKey); read on every connect.", defaultValue = "")
+        String localCertificate();
+
+        /**
+         * PEM file of the client's PKCS#8 private key, encrypted with .privateKeyPassword or not; read on every connect.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Private key", description = "PEM file of the client's PKCS#8 private key, encrypted with .privateKeyPassword or not; read on every connect.", defaultValue = "")
+        String privateKey();
+
+        /**
+         * PKCS#12 file with the client's key and certificate chain, instead of the PEM files; read on every connect.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Key store", description = "PKCS#12 file with the client's key and certificate chain, instead of the PEM files; read on every connect.", defaultValue = "")
+        String keyStore();
+
+        /**
+         * TLS protocol versions offered.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "TLS protocols", description = "TLS protocol versions offered.", defaultValue = {"TLSv1.3", "TLSv1.2"})
+        String[] sslProtocols();
+
+        /**
+         * Cipher suites offered (JDK names); empty: the JDK's defaults.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Cipher suites", description = "Cipher suites offered (JDK names); empty: the JDK's defaults.", defaultValue = "")
+        String[] cipherSuites();
+
+        /**
+         * SHA-256 fingerprints (hex, colons allowed) of which the peer's chain must contain one; empty: no pinning.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Pinned peer SHA-256", description = "SHA-256 fingerprints (hex, colons allowed) of which the peer's chain must contain one; empty: no pinning.", defaultValue = "")
+        String[] pinnedPeerSha256();
+
+        /**
+         * ALPN protocols offered, in order of preference; empty: no ALPN.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "ALPN protocols", description = "ALPN protocols offered, in order of preference; empty: no ALPN.", defaultValue = "")
+        String[] alpnProtocols();
+
+        /**
+         * Longest time the TLS handshake may take.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Handshake timeout (ms)", description = "Longest time the TLS handshake may take.", min = "1", defaultValue = "10000")
+        int handshakeTimeout();
+
+        /**
+         * Password of an encrypted privateKey: a private property, never shown.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Private key password", description = "Password of an encrypted privateKey: a private property, never shown.", type = AttributeType.PASSWORD, required = false, defaultValue = "")
+        String _privateKeyPassword();
+
+        /**
+         * Password of keyStore: a private property, never shown.
+         *
+         * @return the configured value
+         */
+        @AttributeDefinition(name = "Key store password", description = "Password of keyStore: a private property, never shown.", type = AttributeType.PASSWORD, required = false, defaultValue = "")
+        String _keyStorePassword();
     }
 
     /** What consoles such as the Felix web console read; no socket key. */

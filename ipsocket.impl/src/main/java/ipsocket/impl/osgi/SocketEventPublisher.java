@@ -2,6 +2,8 @@ package ipsocket.impl.osgi;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -13,6 +15,8 @@ import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketListener;
+import ipsocket.api.SslSocket;
+import ipsocket.impl.common.Fingerprints;
 import ipsocket.api.SocketState;
 import ipsocket.api.UdpDatagram;
 import ipsocket.api.UdpSocket;
@@ -61,7 +65,8 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
         ERROR_OCCURRED(SocketEvents.ERROR_OCCURRED), READY_READ(SocketEvents.READY_READ),
         LINE_AVAILABLE_FOR_READ(SocketEvents.LINE_AVAILABLE_FOR_READ), STATE_CHANGED(SocketEvents.STATE_CHANGED),
         DATAGRAM_RECEIVED(SocketEvents.DATAGRAM_RECEIVED), PROPERTY_CHANGED(SocketEvents.PROPERTY_CHANGED),
-        DATA_RECEIVED(SocketEvents.DATA_RECEIVED);
+        DATA_RECEIVED(SocketEvents.DATA_RECEIVED), ENCRYPTED(SocketEvents.ENCRYPTED),
+        SSL_ERRORS(SocketEvents.SSL_ERRORS);
 
         final String event;
 
@@ -188,6 +193,29 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
             properties.put(SocketEvents.PROPERTY, name);
             properties.put(SocketEvents.VALUE, eventValue(newValue));
             post(Signal.PROPERTY_CHANGED, properties);
+        }
+    }
+
+    @Override
+    public void encrypted(SslSocket socket) {
+        Map<String, Object> properties = start(Signal.ENCRYPTED, socket);
+        if (properties != null) {
+            List<X509Certificate> chain = socket.getPeerCertificateChain();
+            properties.put(SocketEvents.SSL_PROTOCOL, socket.getSessionProtocol());
+            properties.put(SocketEvents.SSL_CIPHER, socket.getSessionCipher());
+            properties.put(SocketEvents.SSL_PEER_SUBJECT,
+                    chain.isEmpty() ? "" : chain.get(0).getSubjectX500Principal().getName());
+            properties.put(SocketEvents.SSL_PEER_SHA256, chain.isEmpty() ? "" : Fingerprints.sha256(chain.get(0)));
+            post(Signal.ENCRYPTED, properties);
+        }
+    }
+
+    @Override
+    public void sslErrors(SslSocket socket, List<String> errors) {
+        Map<String, Object> properties = start(Signal.SSL_ERRORS, socket);
+        if (properties != null) {
+            properties.put(SocketEvents.SSL_ERRORS_LIST, errors.toArray(new String[0]));
+            post(Signal.SSL_ERRORS, properties);
         }
     }
 

@@ -20,6 +20,7 @@ import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketPids;
+import ipsocket.api.SslSocket;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
@@ -49,15 +50,22 @@ final class SocketService {
     /** Which kind of socket: the service interfaces, the event topic prefix, the properties and the PID. */
     enum Kind {
         TCP(TcpSocket.class.getName(), SocketEvents.TCP_TOPIC_PREFIX, SocketProperties.TCP, SocketPids.TCP_SOCKET),
-        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX, SocketProperties.UDP, SocketPids.UDP_SOCKET);
+        UDP(UdpSocket.class.getName(), SocketEvents.UDP_TOPIC_PREFIX, SocketProperties.UDP, SocketPids.UDP_SOCKET),
+        SSL(SslSocket.class.getName(), SocketEvents.SSL_TOPIC_PREFIX, SocketProperties.SSL, SocketPids.SSL_SOCKET,
+                TcpSocket.class.getName());
 
         final String[] interfaces;
         final String topicPrefix;
         final List<PropertyDef<?>> definitions;
         final String pid;
 
-        Kind(String mainInterface, String topicPrefix, List<PropertyDef<?>> definitions, String pid) {
-            this.interfaces = new String[] {mainInterface, IpSocket.class.getName(), IoDevice.class.getName()};
+        Kind(String mainInterface, String topicPrefix, List<PropertyDef<?>> definitions, String pid,
+                String... moreInterfaces) {
+            List<String> all = new java.util.ArrayList<>(List.of(mainInterface));
+            all.addAll(List.of(moreInterfaces));
+            all.add(IpSocket.class.getName());
+            all.add(IoDevice.class.getName());
+            this.interfaces = all.toArray(new String[0]);
             this.topicPrefix = topicPrefix;
             this.definitions = definitions;
             this.pid = pid;
@@ -297,7 +305,7 @@ final class SocketService {
         String hostname = socket.getHostname();
         int port = socket.getPort();
         boolean portSet = port != -1;
-        boolean needsEndpoint = kind == Kind.TCP || !hostname.isEmpty() || portSet;
+        boolean needsEndpoint = kind != Kind.UDP || !hostname.isEmpty() || portSet;
         if (!needsEndpoint) {
             return;
         }

@@ -38,7 +38,8 @@ final class WriteEventHandler implements EventHandler, AutoCloseable {
         this.eventAdmin = eventAdmin;
         this.runtime = runtime;
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(EventConstants.EVENT_TOPIC, new String[] {SocketEvents.TCP_WRITE, SocketEvents.UDP_WRITE});
+        properties.put(EventConstants.EVENT_TOPIC, new String[] {SocketEvents.TCP_WRITE, SocketEvents.UDP_WRITE,
+            SocketEvents.SSL_WRITE});
         properties.put(Constants.SERVICE_DESCRIPTION,
                 "ipsocket: writes the data of inbound WRITE events with the socket they name");
         this.registration = context.registerService(EventHandler.class, this, properties);

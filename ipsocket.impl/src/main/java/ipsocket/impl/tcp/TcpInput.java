@@ -101,6 +101,15 @@ final class TcpInput {
         resumeIfRoom();
     }
 
+    /**
+     * Returns whether reading is paused because the buffer is full.
+     *
+     * @return {@code true} while paused
+     */
+    boolean readPausedNow() {
+        return readPaused;
+    }
+
     /** Forgets a pause: reading is on again (closing, a new connection). */
     void clearPause() {
         readPaused = false;

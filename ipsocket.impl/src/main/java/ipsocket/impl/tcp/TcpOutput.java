@@ -2,6 +2,7 @@ package ipsocket.impl.tcp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -98,10 +99,10 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
     /**
      * Writes what the OS accepts now.
      *
-     * @param channel the channel
+     * @param channel the channel, or the byte layer over it
      * @return what was written, whether the buffer is empty, and a failure if one occurred
      */
-    Flushed writeTo(SocketChannel channel) {
+    Flushed writeTo(GatheringByteChannel channel) {
         synchronized (this) {
             long written = writeBuffer.writeTo(channel);
             IOException failure = writeBuffer.takeFailure();
@@ -246,6 +247,21 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
                 Thread.currentThread().interrupt();
             }
             return writeBuffer.isEmpty();
+        }
+    }
+
+    /**
+     * Stops callers' direct writes for a switch to a byte layer (STARTTLS), if nothing is queued.
+     *
+     * @return {@code false} if bytes are still queued or writes are not accepted
+     */
+    boolean holdForLayer() {
+        synchronized (this) {
+            if (!acceptingWrites || !writeBuffer.isEmpty()) {
+                return false;
+            }
+            setDirectChannel(null);
+            return true;
         }
     }
 

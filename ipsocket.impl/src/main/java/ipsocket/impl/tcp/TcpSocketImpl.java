@@ -6,12 +6,14 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.TcpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
+import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketProperties;
 import ipsocket.impl.loop.EventLoop;
@@ -38,7 +40,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @param objectId the socket's name
      */
     public TcpSocketImpl(EventLoopGroup group, String objectId) {
-        this(group.next(), group.resolver(), objectId);
+        this(group.next(), group.resolver(), objectId, SocketProperties.TCP);
     }
 
     /**
@@ -50,7 +52,22 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @param objectId the socket's name
      */
     public TcpSocketImpl(EventLoop loop, Executor resolver, String objectId) {
-        super(loop, resolver, objectId, new PropertyValues(SocketProperties.TCP));
+        this(loop, resolver, objectId, SocketProperties.TCP);
+    }
+
+    /**
+     * Creates a disconnected socket of a kind built on TCP (TLS), with that kind's properties.
+     *
+     * @param group the shared loops
+     * @param objectId the socket's name
+     * @param definitions the kind's properties, the TCP ones among them
+     */
+    protected TcpSocketImpl(EventLoopGroup group, String objectId, List<PropertyDef<?>> definitions) {
+        this(group.next(), group.resolver(), objectId, definitions);
+    }
+
+    private TcpSocketImpl(EventLoop loop, Executor resolver, String objectId, List<PropertyDef<?>> definitions) {
+        super(loop, resolver, objectId, new PropertyValues(definitions));
         this.transport = new TcpTransport(this);
         this.input = transport.input();
         this.output = transport.output();
@@ -82,6 +99,39 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
         if (lineReady) {
             listeners().fire(listener -> listener.lineAvailableForRead(this));
         }
+    }
+
+    // ---- the byte layer (TLS) ----------------------------------------------------------
+
+    /**
+     * Returns the byte layer a new connection starts with; called on the loop thread when an
+     * attempt starts connecting. Plain TCP has none; TLS returns its engine's layer.
+     *
+     * @return the layer, or {@code null} for plain bytes
+     * @throws StreamLayer.SetupException if the layer cannot be set up (the attempt fails with its error)
+     */
+    protected StreamLayer newStreamLayer() throws StreamLayer.SetupException {
+        return null;
+    }
+
+    /**
+     * Switches the connected plain stream to a layer (STARTTLS): callers' writes are queued from
+     * now on, and the loop starts the layer.
+     *
+     * @param next the layer
+     * @param refused run on the loop if the switch cannot happen there (the connection ended meanwhile)
+     * @return {@code false} if bytes written before are still queued or the socket does not accept writes
+     */
+    protected final boolean switchToLayer(StreamLayer next, Runnable refused) {
+        if (!output.holdForLayer()) {
+            return false;
+        }
+        loop.execute(() -> {
+            if (!transport.upgrade(next)) {
+                refused.run();
+            }
+        });
+        return true;
     }
 
     // ---- IoDevice: writing --------------------------------------------------------------

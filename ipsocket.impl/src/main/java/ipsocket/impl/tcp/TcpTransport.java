@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import ipsocket.impl.common.ChannelTransport;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
+import ipsocket.impl.loop.Timer;
 
 /**
  * A TCP stream as the lifecycle's transport: connects with Happy Eyeballs, moves bytes between
@@ -41,6 +43,11 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     private final TcpOutput output;
 
     private HappyEyeballsConnector connector;
+    /** The byte layer of the connection (TLS), {@code null} for plain bytes. */
+    private StreamLayer layer;
+    /** The layer the attempt under way starts once connected. */
+    private StreamLayer nextLayer;
+    private Timer handshakeTimer;
     private boolean outputShutdownRequested;
     private boolean outputShut;
 
@@ -111,6 +118,12 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         if (!lifecycle().enterConnecting(attempt)) {
             return;
         }
+        try {
+            nextLayer = socket.newStreamLayer();
+        } catch (StreamLayer.SetupException e) {
+            lifecycle().connectFailed(attempt, e.error(), e.getMessage());
+            return;
+        }
         connector = new HappyEyeballsConnector(loop(), targets, socket.getConnectionAttemptDelay(), this::openChannel,
                 new HappyEyeballsConnector.Outcome() {
                     @Override
@@ -128,6 +141,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
 
     @Override
     public void cancelConnect() {
+        nextLayer = null;
         if (connector != null) {
             connector.cancel();
             connector = null;
@@ -187,6 +201,8 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             return;
         }
         connector = null;
+        StreamLayer starting = nextLayer;
+        nextLayer = null;
         channel = winner;
         key = winnerKey;
         key.attach(lifecycle().readinessHandler());
@@ -212,9 +228,11 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         }
         outputShutdownRequested = false;
         outputShut = false;
-        output.open(winner);
+        output.open(starting == null ? winner : null); // with a layer every write goes through it
         lifecycle().connected(attempt, local, peer);
-        if (channel == winner && output.pending() > 0) {
+        if (channel == winner && starting != null) {
+            startLayer(starting);
+        } else if (channel == winner && output.pending() > 0) {
             flushNow(); // what was written while connecting
         }
     }
@@ -253,6 +271,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
 
     @Override
     public void closeChannel() {
+        endLayer();
         if (channel != null) {
             discardUnreadInput(channel);
             loop().close(key, channel);
@@ -307,6 +326,15 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     @Override
     public void onReadable() {
         SocketChannel source = channel;
+        if (source == null) {
+            return; // a read handed to the loop after the connection ended
+        }
+        if (layer != null && !layer.ready()) {
+            driveHandshake();
+            return;
+        }
+        StreamLayer through = layer;
+        ReadableByteChannel from = through == null ? source : through;
         long received = 0;
         boolean lineReady = false;
         boolean endOfStream = false;
@@ -323,7 +351,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
                     buffer.limit((int) space);
                 }
                 int requested = buffer.remaining();
-                int count = source.read(buffer);
+                int count = from.read(buffer);
                 if (count < 0) {
                     endOfStream = true;
                     break;
@@ -336,8 +364,8 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
                 lineReady |= input.append(buffer);
                 socket.tapData(arrival); // after the append: whoever sees the event can read the bytes
                 received += count;
-                if (count < requested) {
-                    break; // drained the OS buffer
+                if (count < requested && through == null) {
+                    break; // drained the OS buffer (a layer returns less whenever a record ends)
                 }
             }
         } catch (IOException e) {
@@ -354,6 +382,12 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             onConnectionError(failure);
         } else if (endOfStream) {
             onPeerClosed();
+        } else if (through != null && through == layer) {
+            if (!through.ready()) {
+                driveHandshake(); // the peer asked for a key update or a new handshake
+            } else if (through.hasBufferedInput() && !input.readPausedNow()) {
+                loop().execute(this::onReadable); // decoded bytes the OS will not signal again
+            }
         }
     }
 
@@ -365,6 +399,9 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     void resumeReading() {
         if (key != null && key.isValid() && !input.peerClosed()) {
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+            if (layer != null && layer.hasBufferedInput()) {
+                loop().execute(this::onReadable); // bytes the layer holds already
+            }
         }
     }
 
@@ -372,8 +409,10 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         input.markPeerClosed();
         key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         long attempt = lifecycle().attempt();
+        String how = layer == null ? "" : layer.endedCleanly() ? " (TLS close_notify)"
+                : " without TLS close_notify: what it sent may have been truncated";
         socket.status().reportError(SocketError.REMOTE_HOST_CLOSED_ERROR, "The remote host closed the connection"
-                + " of socket '" + socket.getObjectId() + "' to " + socket.endpoint());
+                + " of socket '" + socket.getObjectId() + "' to " + socket.endpoint() + how);
         if (attempt != lifecycle().attempt() || channel == null) {
             return;
         }
@@ -384,6 +423,11 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
     }
 
     private void onConnectionError(IOException failure) {
+        StreamLayer.Failure described = layer == null ? null : layer.describe(failure, "connection");
+        if (described != null) {
+            lifecycle().connectionLost(described.error, described.text);
+            return;
+        }
         SocketError error = SocketErrors.classify(failure, true);
         lifecycle().connectionLost(error, SocketErrors.describe(error) + ": connection of socket '"
                 + socket.getObjectId() + "' to " + socket.endpoint() + " failed: " + SocketErrors.reason(failure));
@@ -407,7 +451,16 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
         if (target == null) {
             return;
         }
-        TcpOutput.Flushed flushed = output.writeTo(target);
+        if (layer != null && !layer.ready()) {
+            if (socket.getState() == SocketState.CLOSING) {
+                closeWhenPeerIsDone(target); // closed during the handshake: nothing can be sent
+            } else {
+                driveHandshake(); // the handshake writes its own bytes; application bytes wait for it
+            }
+            return;
+        }
+        StreamLayer through = layer;
+        TcpOutput.Flushed flushed = output.writeTo(through == null ? target : through);
         if (flushed.written > 0) {
             socket.reportSent(flushed.written); // counted even when a later write of this flush failed
             if (channel != target) {
@@ -418,15 +471,21 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             onConnectionError(flushed.failure);
             return;
         }
-        int ops = key.interestOps();
-        int wanted = flushed.drained ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE;
-        if (wanted != ops) {
-            key.interestOps(wanted);
-        }
-        if (!flushed.drained) {
+        if (through != null && !through.ready()) {
+            driveHandshake(); // a key update or new handshake came between: its step first
             return;
         }
-        if (socket.getState() == SocketState.CLOSING) {
+        boolean drained = flushed.drained && (through == null || !through.hasPendingOutput());
+        wantWrite(!drained);
+        if (!drained) {
+            return;
+        }
+        boolean closing = socket.getState() == SocketState.CLOSING;
+        if ((closing || outputShutdownRequested && !outputShut) && through != null && !through.closeOutput()) {
+            wantWrite(true); // close_notify waits for room
+            return;
+        }
+        if (closing) {
             closeWhenPeerIsDone(target);
         } else if (outputShutdownRequested && !outputShut) {
             outputShut = true;
@@ -435,6 +494,111 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             } catch (IOException e) {
                 onConnectionError(e);
             }
+        }
+    }
+
+    private void wantWrite(boolean wanted) {
+        int ops = key.interestOps();
+        int next = wanted ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+        if (next != ops) {
+            key.interestOps(next);
+        }
+    }
+
+    // ---- the byte layer (TLS) ---------------------------------------------------------------
+
+    /**
+     * Switches a connected plain stream to a layer (STARTTLS): bytes read so far stay as they
+     * arrived, the next bytes in either direction go through the layer.
+     *
+     * @param next the layer
+     * @return {@code false} if the socket is not connected or has a layer already
+     */
+    boolean upgrade(StreamLayer next) {
+        if (channel == null || layer != null || socket.getState() != SocketState.CONNECTED) {
+            next.release();
+            return false;
+        }
+        startLayer(next);
+        return true;
+    }
+
+    /** Whether a layer is active on the connection (the handshake may still be under way). */
+    boolean hasLayer() {
+        return layer != null;
+    }
+
+    private void startLayer(StreamLayer next) {
+        layer = next;
+        SocketChannel target = channel;
+        long attempt = lifecycle().attempt();
+        next.start(target, () -> {
+            if (layer == next && channel == target) {
+                driveHandshake();
+            }
+        });
+        handshakeTimer = loop().schedule(next.handshakeTimeoutMillis(), () -> onHandshakeTimeout(attempt, next));
+        driveHandshake();
+    }
+
+    /** Advances the layer's handshake, and once done lets bytes flow. */
+    private void driveHandshake() {
+        StreamLayer current = layer;
+        SocketChannel target = channel;
+        StreamLayer.Step step;
+        try {
+            step = current.handshake();
+        } catch (IOException e) {
+            StreamLayer.Failure described = current.describe(e, "handshake");
+            if (layer == current && channel == target) {
+                if (described == null) {
+                    onConnectionError(e);
+                } else {
+                    lifecycle().connectionLost(described.error, described.text);
+                }
+            }
+            return;
+        }
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        wantWrite(step == StreamLayer.Step.WRITE);
+        if (step != StreamLayer.Step.DONE) {
+            return;
+        }
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+            long attempt = lifecycle().attempt();
+            current.established(); // signals encrypted
+            if (attempt != lifecycle().attempt() || channel != target) {
+                return; // a listener closed or aborted the socket
+            }
+        }
+        flushNow(); // what was written meanwhile
+        if (channel == target && layer == current && current.ready()) {
+            onReadable(); // bytes that came with the handshake's last flight
+        }
+    }
+
+    private void onHandshakeTimeout(long attempt, StreamLayer timedOut) {
+        if (attempt != lifecycle().attempt() || layer != timedOut || handshakeTimer == null) {
+            return;
+        }
+        handshakeTimer = null;
+        lifecycle().connectionLost(SocketError.SSL_HANDSHAKE_FAILED_ERROR, "TLS handshake of socket '"
+                + socket.getObjectId() + "' with " + socket.endpoint() + " failed: the peer did not complete it within "
+                + timedOut.handshakeTimeoutMillis() + " ms (handshakeTimeout)");
+    }
+
+    private void endLayer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+        if (layer != null) {
+            layer.release();
+            layer = null;
         }
     }
 }

@@ -61,6 +61,13 @@ class ConfigurationKeysTest {
     private static final String NAME_HINT = "webconsole.configurationFactory.nameHint";
     private static final String TCP = "TCP";
     private static final String UDP = "UDP";
+    /** Keys of TLS sockets only; a TLS socket also takes every TCP key (listed as TCP). */
+    private static final String TLS = "TLS";
+    /**
+     * The private (dot) keys: metatype attributes of type Password, but no socket property (write-only,
+     * never serialized or published), and no shell setting (a password on a command line stays in its history).
+     */
+    private static final Set<String> SECRETS = Set.of(SocketConfig.PRIVATE_KEY_PASSWORD, SocketConfig.KEY_STORE_PASSWORD);
 
     /**
      * The one key whose metatype range ({@code -1} to {@code 65535}) is not enforced on reading:
@@ -72,6 +79,7 @@ class ConfigurationKeysTest {
     private static Map<String, Attribute> tcp;
     private static Map<String, Attribute> udp;
     private static Map<String, Attribute> server;
+    private static Map<String, Attribute> ssl;
 
     /** One metatype attribute definition, as the generated XML has it. */
     record Attribute(String id, String type, int cardinality, String defaultValue, String min, String max,
@@ -91,6 +99,7 @@ class ConfigurationKeysTest {
             tcp = attributes(jar, SocketPids.TCP_SOCKET);
             udp = attributes(jar, SocketPids.UDP_SOCKET);
             server = attributes(jar, SocketPids.TCP_SERVER);
+            ssl = attributes(jar, SocketPids.SSL_SOCKET);
         }
     }
 
@@ -100,6 +109,14 @@ class ConfigurationKeysTest {
         comparePropertyDefinitions(TCP, tcp, SocketProperties.TCP, problems);
         comparePropertyDefinitions(UDP, udp, SocketProperties.UDP, problems);
         comparePropertyDefinitions("TcpServer", server, SocketProperties.TCP_SERVER, problems);
+        Map<String, Attribute> sslKeys = new LinkedHashMap<>(ssl);
+        SECRETS.forEach(secret -> assertEquals("Password", sslKeys.remove(secret).type(), secret + " is a Password"));
+        comparePropertyDefinitions(TLS, sslKeys, SocketProperties.SSL, problems);
+        tcp.forEach((key, attribute) -> {
+            if (!attribute.equals(ssl.get(key))) {
+                problems.add("TLS: the TCP key " + key + " differs or is missing: " + ssl.get(key));
+            }
+        });
         assertNoProblems(problems);
     }
 
@@ -155,7 +172,8 @@ class ConfigurationKeysTest {
                 break;
             }
             String cell = line.split("\\|")[1].trim();
-            String kinds = cell.startsWith("TCP:") ? TCP : cell.startsWith("UDP:") ? UDP : TCP + ", " + UDP;
+            String kinds = cell.startsWith("TCP:") ? TCP : cell.startsWith("UDP:") ? UDP
+                    : cell.startsWith("TLS:") ? TLS : TCP + ", " + UDP;
             Matcher key = Pattern.compile("`([^`]+)`").matcher(cell);
             while (key.find()) {
                 listed.put(key.group(1), kinds);
@@ -173,9 +191,11 @@ class ConfigurationKeysTest {
         listKeys(help, "Both kinds", TCP + ", " + UDP, listed);
         listKeys(help, "tcp only", TCP, listed);
         listKeys(help, "udp only", UDP, listed);
-        // objectId is the command's name argument, no setting
-        assertSameKinds("SocketCommands.SETTINGS_HELP (help of ipsocket:create)",
-                kindsByKey(Set.of(SocketConfig.OBJECT_ID)), listed);
+        listKeys(help, "tls only", TLS, listed);
+        // objectId is the command's name argument, no setting; passwords are no shell settings
+        Set<String> leftOut = new java.util.HashSet<>(SECRETS);
+        leftOut.add(SocketConfig.OBJECT_ID);
+        assertSameKinds("SocketCommands.SETTINGS_HELP (help of ipsocket:create)", kindsByKey(leftOut), listed);
     }
 
     @Test
@@ -242,10 +262,11 @@ class ConfigurationKeysTest {
     }
 
     private static String kinds(String key) {
-        return tcp.containsKey(key) && udp.containsKey(key) ? TCP + ", " + UDP : tcp.containsKey(key) ? TCP : UDP;
+        return tcp.containsKey(key) && udp.containsKey(key) ? TCP + ", " + UDP
+                : tcp.containsKey(key) ? TCP : udp.containsKey(key) ? UDP : TLS;
     }
 
-    /** The attributes of both kinds, shared ones first, in metatype order; a shared key must be the same for both. */
+    /** The attributes of every kind, shared ones first, in metatype order; a shared key must be the same for both. */
     private static Map<String, Attribute> allAttributes() {
         Map<String, Attribute> all = new LinkedHashMap<>();
         tcp.forEach((key, attribute) -> {
@@ -256,6 +277,7 @@ class ConfigurationKeysTest {
         });
         tcp.forEach(all::putIfAbsent);
         udp.forEach(all::putIfAbsent);
+        ssl.forEach(all::putIfAbsent);
         return all;
     }
 

@@ -386,7 +386,9 @@ class SocketEventPublisherTest {
                 case LINE_AVAILABLE -> SocketEvents.LINE_AVAILABLE_FOR_READ;
                 case DATAGRAM -> SocketEvents.DATAGRAM_RECEIVED;
                 case PROPERTY -> "currentDatagram".equals(signal.value()) ? null : SocketEvents.PROPERTY_CHANGED;
-                case BYTES_WRITTEN -> null;
+                case ENCRYPTED -> SocketEvents.ENCRYPTED;
+                case SSL_ERRORS -> SocketEvents.SSL_ERRORS;
+                case BYTES_WRITTEN, MODE -> null;
             };
             if (event != null) {
                 topics.add(topicPrefix + event);

@@ -93,6 +93,19 @@ public final class SocketFixture implements AfterEachCallback {
     }
 
     /**
+     * Creates a TLS socket with autoConnect off (nothing happens until the test asks), disposed
+     * after the test.
+     *
+     * @return the socket, its id {@code tls-<n>}
+     */
+    public ipsocket.impl.tls.SslSocketImpl sslSocket() {
+        ipsocket.impl.tls.SslSocketImpl socket = disposeAfterTest(
+                new ipsocket.impl.tls.SslSocketImpl(loops(), "tls-" + SOCKET_IDS.incrementAndGet()));
+        socket.setAutoConnect(false);
+        return socket;
+    }
+
+    /**
      * Creates a TCP socket with autoConnect off (nothing happens until the test asks),
      * disposed after the test.
      *

@@ -41,7 +41,7 @@ public final class SocketProbe implements SocketListener {
     /** The kinds of callback recorded. */
     public enum Kind {
         STATE, ERROR, CONNECTED, DISCONNECTED, READY_READ, LINE_AVAILABLE, PROPERTY, BYTES_WRITTEN,
-        DATAGRAM
+        DATAGRAM, ENCRYPTED, SSL_ERRORS, MODE
     }
 
     /**
@@ -141,6 +141,21 @@ public final class SocketProbe implements SocketListener {
     @Override
     public void bytesWritten(IpSocket socket, long bytes) {
         record(Kind.BYTES_WRITTEN, bytes, null, null);
+    }
+
+    @Override
+    public void encrypted(ipsocket.api.SslSocket socket) {
+        record(Kind.ENCRYPTED, socket.getSessionProtocol(), socket.getSessionCipher(), null);
+    }
+
+    @Override
+    public void sslErrors(ipsocket.api.SslSocket socket, List<String> errors) {
+        record(Kind.SSL_ERRORS, errors, null, null);
+    }
+
+    @Override
+    public void modeChanged(ipsocket.api.SslSocket socket, ipsocket.api.SslMode mode) {
+        record(Kind.MODE, mode, null, null);
     }
 
     // ---- snapshots ----

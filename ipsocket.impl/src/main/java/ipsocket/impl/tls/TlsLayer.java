@@ -1,0 +1,387 @@
+package ipsocket.impl.tls;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+import ipsocket.impl.tcp.StreamLayer;
+
+/**
+ * TLS as a byte layer of a TCP connection: a JDK {@link SSLEngine} driven on the socket's loop
+ * thread, its delegated tasks (certificate checks, key exchange) run on the TLS task executor
+ * and resumed on the loop, so no thread waits for the peer.
+ *
+ * <p>Buffers: {@code netIn} holds bytes read from the channel and not yet decoded, {@code appIn}
+ * decoded bytes the socket's read buffer has no room for yet, {@code netOut} encoded bytes the
+ * OS did not take yet. Each is one record or more, allocated per connection.
+ */
+final class TlsLayer implements StreamLayer {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SslSocketImpl socket;
+    private final SSLEngine engine;
+    private final Executor tasks;
+    private final long handshakeTimeoutMillis;
+    /** What the trust check found wrong, for the errorString and sslErrors. */
+    private final TlsVerifier verifier;
+
+    private SocketChannel channel;
+    private Runnable resume;
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private ByteBuffer netOut;
+    private boolean handshakeDone;
+    private boolean taskRunning;
+    private boolean inboundDone;
+    private boolean cleanEnd;
+    private boolean closeQueued;
+    private boolean released;
+    /** The last read stopped because the reader had no room, not for want of network bytes. */
+    private boolean stoppedForRoom;
+
+    TlsLayer(SslSocketImpl socket, SSLEngine engine, TlsVerifier verifier, Executor tasks, long handshakeTimeoutMillis) {
+        this.socket = socket;
+        this.engine = engine;
+        this.verifier = verifier;
+        this.tasks = tasks;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    @Override
+    public void start(SocketChannel connected, Runnable onTaskDone) {
+        this.channel = connected;
+        this.resume = onTaskDone;
+        int packet = engine.getSession().getPacketBufferSize();
+        netIn = ByteBuffer.allocate(packet * 2);
+        netOut = ByteBuffer.allocate(packet * 2);
+        appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        socket.layerStarted(this);
+    }
+
+    SSLEngine engine() {
+        return engine;
+    }
+
+    // ---- handshake ----------------------------------------------------------------------------
+
+    @Override
+    public Step handshake() throws IOException {
+        if (released) {
+            return Step.READ;
+        }
+        if (!handshakeDone && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && !closeQueued) {
+            engine.beginHandshake();
+        }
+        while (true) {
+            if (taskRunning) {
+                return Step.TASK;
+            }
+            if (!flushNet()) {
+                return Step.WRITE;
+            }
+            HandshakeStatus status = engine.getHandshakeStatus();
+            switch (status) {
+                case NEED_TASK:
+                    runTasks();
+                    continue;
+                case NEED_WRAP:
+                    wrapHandshake();
+                    continue;
+                case NEED_UNWRAP:
+                case NEED_UNWRAP_AGAIN:
+                    if (!unwrapHandshake()) {
+                        return Step.READ;
+                    }
+                    continue;
+                default:
+                    handshakeDone = true;
+                    return Step.DONE;
+            }
+        }
+    }
+
+    private void wrapHandshake() throws IOException {
+        SSLEngineResult result;
+        try {
+            result = engine.wrap(EMPTY, netOut);
+        } catch (SSLException e) {
+            sendAlert();
+            throw e;
+        }
+        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+        } else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+            flushNet();
+            throw new SSLHandshakeException("the TLS engine closed during the handshake");
+        }
+    }
+
+    /** Unwraps one handshake record; {@code false} when more bytes from the peer are needed and none are there. */
+    private boolean unwrapHandshake() throws IOException {
+        netIn.flip();
+        SSLEngineResult result;
+        try {
+            result = engine.unwrap(netIn, appIn);
+        } catch (SSLException e) {
+            netIn.compact();
+            sendAlert();
+            throw e;
+        }
+        netIn.compact();
+        switch (result.getStatus()) {
+            case BUFFER_UNDERFLOW:
+                if (!netIn.hasRemaining()) {
+                    netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+                }
+                int count = channel.read(netIn);
+                if (count < 0) {
+                    throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
+                }
+                return count > 0;
+            case BUFFER_OVERFLOW:
+                appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                return true;
+            case CLOSED:
+                throw new SSLHandshakeException("the peer ended the TLS session (close_notify) during the handshake");
+            default:
+                return true;
+        }
+    }
+
+    /** Sends the alert the engine queued after a failure, so the peer learns why; best effort. */
+    private void sendAlert() {
+        try {
+            engine.closeOutbound();
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                engine.wrap(EMPTY, netOut);
+            }
+            flushNet();
+        } catch (IOException | RuntimeException e) {
+            // the handshake failed already; the alert is a courtesy
+        }
+    }
+
+    private void runTasks() throws SSLException {
+        List<Runnable> due = new ArrayList<>(2);
+        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+            due.add(task);
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        taskRunning = true;
+        Runnable onLoop = () -> {
+            taskRunning = false;
+            if (!released) {
+                resume.run();
+            }
+        };
+        try {
+            tasks.execute(() -> {
+                try {
+                    due.forEach(Runnable::run);
+                } finally {
+                    socket.loop().execute(onLoop);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            taskRunning = false;
+            throw new SSLException("no thread for the TLS engine's task (the task queue is full or stopped)", e);
+        }
+    }
+
+    @Override
+    public boolean ready() {
+        return handshakeDone && !released && !taskRunning
+                && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    @Override
+    public void established() {
+        socket.encryptedNow(this);
+    }
+
+    @Override
+    public long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    // ---- application bytes ---------------------------------------------------------------------
+
+    @Override
+    public int read(ByteBuffer target) throws IOException {
+        int total = 0;
+        stoppedForRoom = false;
+        while (true) {
+            if (appIn.position() > 0) {
+                total += drainAppIn(target);
+                if (!target.hasRemaining()) {
+                    stoppedForRoom = true;
+                    break;
+                }
+            }
+            if (inboundDone || !ready()) {
+                break; // the end, or a key update or new handshake to do first
+            }
+            if (netIn.position() > 0) {
+                netIn.flip();
+                SSLEngineResult result = engine.unwrap(netIn, appIn);
+                netIn.compact();
+                SSLEngineResult.Status status = result.getStatus();
+                if (status == SSLEngineResult.Status.CLOSED) {
+                    inboundDone = true;
+                    cleanEnd = true;
+                    continue;
+                }
+                if (status == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                    continue;
+                }
+                if (status == SSLEngineResult.Status.OK) {
+                    continue;
+                }
+                if (!netIn.hasRemaining()) {
+                    netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+                }
+            }
+            int count = channel.read(netIn);
+            if (count < 0) {
+                inboundDone = true;
+                try {
+                    engine.closeInbound(); // throws: the peer did not send close_notify
+                    cleanEnd = true;
+                } catch (SSLException truncated) {
+                    cleanEnd = false;
+                }
+            } else if (count == 0) {
+                break;
+            }
+        }
+        if (total == 0 && inboundDone && appIn.position() == 0) {
+            return -1;
+        }
+        return total;
+    }
+
+    private int drainAppIn(ByteBuffer target) {
+        appIn.flip();
+        int count = Math.min(appIn.remaining(), target.remaining());
+        ByteBuffer slice = appIn.duplicate();
+        slice.limit(slice.position() + count);
+        target.put(slice);
+        appIn.position(appIn.position() + count);
+        appIn.compact();
+        return count;
+    }
+
+    @Override
+    public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+        long taken = 0;
+        while (ready() && flushNet() && remaining(sources, offset, length) > 0) {
+            SSLEngineResult result = engine.wrap(sources, offset, length, netOut);
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                if (netOut.position() == 0) {
+                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                }
+                continue;
+            }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("the TLS session is closed for writing (the peer ended it)");
+            }
+            taken += result.bytesConsumed();
+        }
+        flushNet();
+        return taken;
+    }
+
+    private static long remaining(ByteBuffer[] sources, int offset, int length) {
+        long sum = 0;
+        for (int i = offset; i < offset + length; i++) {
+            sum += sources[i].remaining();
+        }
+        return sum;
+    }
+
+    /** Hands encoded bytes to the OS; {@code true} when none are left. */
+    private boolean flushNet() throws IOException {
+        if (netOut.position() == 0) {
+            return true;
+        }
+        netOut.flip();
+        try {
+            channel.write(netOut);
+        } finally {
+            netOut.compact();
+        }
+        return netOut.position() == 0;
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return netOut != null && netOut.position() > 0;
+    }
+
+    @Override
+    public boolean hasBufferedInput() {
+        return appIn != null && (appIn.position() > 0 || stoppedForRoom && netIn.position() > 0);
+    }
+
+    // ---- the end ------------------------------------------------------------------------------
+
+    @Override
+    public boolean closeOutput() {
+        try {
+            if (!closeQueued) {
+                closeQueued = true;
+                engine.closeOutbound();
+            }
+            for (int i = 0; i < 8 && !engine.isOutboundDone(); i++) {
+                if (!flushNet()) {
+                    return false;
+                }
+                SSLEngineResult result = engine.wrap(EMPTY, netOut);
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    return false;
+                }
+            }
+            return flushNet();
+        } catch (IOException | RuntimeException e) {
+            return true; // the connection is gone: nothing more to send
+        }
+    }
+
+    @Override
+    public boolean endedCleanly() {
+        return cleanEnd;
+    }
+
+    @Override
+    public Failure describe(IOException failure, String during) {
+        return TlsFailures.describe(socket, verifier, engine, failure, handshakeDone ? during : "handshake");
+    }
+
+    @Override
+    public void release() {
+        if (!released) {
+            released = true;
+            socket.layerEnded(this);
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + atLeast));
+        buffer.flip();
+        bigger.put(buffer);
+        return bigger;
+    }
+}

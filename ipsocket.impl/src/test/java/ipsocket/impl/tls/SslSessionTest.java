@@ -1,0 +1,136 @@
+package ipsocket.impl.tls;
+
+import static ipsocket.impl.testing.Await.WAIT;
+import static ipsocket.impl.testing.SocketFixture.probe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import ipsocket.api.SocketError;
+import ipsocket.impl.testing.Await;
+import ipsocket.impl.testing.SocketFixture;
+import ipsocket.impl.testing.SocketProbe;
+import ipsocket.impl.testing.TestPki;
+import ipsocket.impl.testing.TlsPeer;
+
+/**
+ * What happens across and within sessions: resumption on reconnect, a TLS 1.3 key update and a
+ * TLS 1.2 renegotiation asked for by the server in the middle of the data, and a renewed CA file
+ * taken on the next connect without restarting anything.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SslSessionTest {
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestPki other;
+    static TestPki.Entity server;
+
+    @RegisterExtension
+    final SocketFixture fixture = new SocketFixture();
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        pki = new TestPki(dir.resolve("a"), "session-ca", "RSA");
+        other = new TestPki(dir.resolve("b"), "other-ca", "EC");
+        server = pki.issue("server", "RSA", "localhost", "dns:localhost,ip:127.0.0.1", false);
+    }
+
+    private SslSocketImpl socket(Path ca) {
+        SslSocketImpl socket = fixture.sslSocket();
+        socket.setCaCertificates(List.of(ca.toString()));
+        return socket;
+    }
+
+    /** Echoes lines; after the first line asks for a new handshake (TLS 1.3: key update; 1.2: renegotiation). */
+    private static final TlsPeer.Handler REKEY_ECHO = (peer, plain) -> {
+        try (SSLSocket tls = peer.tls(plain, null)) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                tls.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                tls.getOutputStream().flush();
+                if (line.equals("rekey")) {
+                    tls.startHandshake();
+                }
+            }
+        }
+    };
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void serverAskedRekeyKeepsTheStreamWhole(String protocol) throws Exception {
+        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, TlsPeer.protocols(protocol), REKEY_ECHO));
+        SslSocketImpl socket = socket(pki.caPem());
+        SocketProbe probe = probe(socket);
+        socket.connectToHost("localhost", peer.port());
+        probe.await(socket::isEncrypted, WAIT, "encrypted");
+        socket.write("rekey\n");
+        probe.await(socket::canReadLine, WAIT, "echo before the rekey");
+        assertEquals("rekey", socket.readLine());
+        for (int i = 0; i < 50; i++) {
+            socket.write("line " + i + "\n");
+        }
+        for (int i = 0; i < 50; i++) {
+            probe.await(socket::canReadLine, WAIT, "echo " + i + " after the rekey");
+            assertEquals("line " + i, socket.readLine());
+        }
+        assertEquals(SocketError.NO_ERROR, socket.getError(), socket.getErrorString());
+        assertEquals(1, probe.count(SocketProbe.Kind.ENCRYPTED), "encrypted once, not again for the rekey");
+        socket.disconnectFromHost();
+        probe.awaitDisconnected(WAIT);
+        assertFalse(peer.failure.isDone(), () -> "server: " + peer.failure.getNow(null));
+    }
+
+    @Test
+    void aSecondConnectResumesTheSession() throws Exception {
+        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, TlsPeer.protocols("TLSv1.2"), TlsPeer.ECHO));
+        SslSocketImpl socket = socket(pki.caPem());
+        SocketProbe probe = probe(socket);
+        for (int i = 1; i <= 2; i++) {
+            socket.connectToHost("localhost", peer.port());
+            probe.await(socket::isEncrypted, WAIT, "encrypted " + i);
+            socket.disconnectFromHost();
+            probe.awaitDisconnected(i, WAIT);
+        }
+        Await.until(() -> peer.handshakes.size() == 2, WAIT, () -> "two handshakes: " + peer.handshakes);
+        assertEquals(peer.handshakes.get(0).sessionId(), peer.handshakes.get(1).sessionId(), "the session resumed");
+    }
+
+    @Test
+    void aChangedCaFileIsReadOnTheNextConnect() throws Exception {
+        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, null, TlsPeer.ECHO));
+        Path ca = dir.resolve("renewed-ca.pem");
+        Files.copy(other.caPem(), ca);
+        SslSocketImpl socket = socket(ca);
+        SocketProbe probe = probe(socket);
+        socket.connectToHost("localhost", peer.port());
+        probe.awaitError(SocketError.SSL_HANDSHAKE_FAILED_ERROR, WAIT);
+        probe.awaitDisconnected(WAIT);
+
+        Files.copy(pki.caPem(), ca, StandardCopyOption.REPLACE_EXISTING); // the operator renews the file
+        Files.setLastModifiedTime(ca, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2_000));
+        socket.connectToHost("localhost", peer.port());
+        probe.await(socket::isEncrypted, WAIT, "encrypted with the renewed CA file");
+        assertTrue(socket.getPeerCertificateChain().size() >= 1);
+        assertNotEquals(SocketError.SSL_INVALID_USER_DATA_ERROR, socket.getError());
+    }
+}
