@@ -8,6 +8,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  */
 @ObjectClassDefinition(id = "ipsocket.SslSocket", name = "ipsocket TLS socket",
         description = "A TLS client socket per factory configuration.")
-public interface SslSocketConfiguration extends SocketConfiguration, SocketConfiguration.Tcp,
+public interface SslSocketConfiguration extends SocketConfiguration, SocketConfiguration.Connection, SocketConfiguration.Tcp,
         SocketConfiguration.Ssl, SocketConfiguration.Console {
 }
