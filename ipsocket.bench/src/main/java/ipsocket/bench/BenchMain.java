@@ -161,34 +161,9 @@ public final class BenchMain {
                     r.error = "cannot start: " + e;
                 }
             }
-            for (Map.Entry<String, Client> e : clients.entrySet()) {
-                Result r = results.get(e.getKey());
-                long end = System.nanoTime() + (long) (o.warmupSecs() * 1e9);
-                try {
-                    do {
-                        once(mode, e.getValue(), addr, o, true);
-                    } while (System.nanoTime() - end < 0);
-                } catch (Exception ex) {
-                    r.error = "warm-up failed: " + ex;
-                }
-            }
-            for (int run = 1; run <= o.runs(); run++) {
-                for (Map.Entry<String, Client> e : clients.entrySet()) {
-                    Result r = results.get(e.getKey());
-                    if (r.error != null) {
-                        continue;
-                    }
-                    try {
-                        Map<String, Double> v = once(mode, e.getValue(), addr, o, false);
-                        r.addRun(v);
-                        if (o.verbose) {
-                            out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
-                        }
-                    } catch (Exception ex) {
-                        r.error = "run " + run + " failed: " + ex;
-                    }
-                }
-            }
+            Map<String, Runner> runners = new LinkedHashMap<>();
+            clients.forEach((impl, client) -> runners.put(impl, warm -> once(mode, client, addr, o, warm)));
+            warmUpAndRun(mode, o, out, results, runners);
         } finally {
             for (Client c : clients.values()) {
                 c.close();
@@ -198,6 +173,46 @@ public final class BenchMain {
             }
         }
         return new ArrayList<>(results.values());
+    }
+
+    /** One run of one implementation in a mode. */
+    private interface Runner {
+        Map<String, Double> run(boolean warm) throws Exception;
+    }
+
+    /**
+     * Warms every implementation up for the warm-up time, then runs them interleaved, run by run;
+     * an implementation that fails keeps its error and is not run again.
+     */
+    private static void warmUpAndRun(String mode, Options o, PrintStream out, Map<String, Result> results,
+            Map<String, Runner> runners) {
+        for (Map.Entry<String, Runner> e : runners.entrySet()) {
+            long end = System.nanoTime() + (long) (o.warmupSecs() * 1e9);
+            try {
+                do {
+                    e.getValue().run(true);
+                } while (System.nanoTime() - end < 0);
+            } catch (Exception ex) {
+                results.get(e.getKey()).error = "warm-up failed: " + ex;
+            }
+        }
+        for (int run = 1; run <= o.runs(); run++) {
+            for (Map.Entry<String, Runner> e : runners.entrySet()) {
+                Result r = results.get(e.getKey());
+                if (r.error != null) {
+                    continue;
+                }
+                try {
+                    Map<String, Double> v = e.getValue().run(false);
+                    r.addRun(v);
+                    if (o.verbose) {
+                        out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
+                    }
+                } catch (Exception ex) {
+                    r.error = "run " + run + " failed: " + ex;
+                }
+            }
+        }
     }
 
     /** One run of a mode; a warm-up run is shorter. */
@@ -315,33 +330,9 @@ public final class BenchMain {
                     r.error = "cannot start: " + e;
                 }
             }
-            for (Map.Entry<String, Peer> e : servers.entrySet()) {
-                long end = System.nanoTime() + (long) (o.warmupSecs() * 1e9);
-                try {
-                    do {
-                        once(mode, client, e.getValue().address(), o, true);
-                    } while (System.nanoTime() - end < 0);
-                } catch (Exception ex) {
-                    results.get(e.getKey()).error = "warm-up failed: " + ex;
-                }
-            }
-            for (int run = 1; run <= o.runs(); run++) {
-                for (Map.Entry<String, Peer> e : servers.entrySet()) {
-                    Result r = results.get(e.getKey());
-                    if (r.error != null) {
-                        continue;
-                    }
-                    try {
-                        Map<String, Double> v = once(mode, client, e.getValue().address(), o, false);
-                        r.addRun(v);
-                        if (o.verbose) {
-                            out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
-                        }
-                    } catch (Exception ex) {
-                        r.error = "run " + run + " failed: " + ex;
-                    }
-                }
-            }
+            Map<String, Runner> runners = new LinkedHashMap<>();
+            servers.forEach((impl, server) -> runners.put(impl, warm -> once(mode, client, server.address(), o, warm)));
+            warmUpAndRun(mode, o, out, results, runners);
         } finally {
             for (Peer server : servers.values()) {
                 server.close();
