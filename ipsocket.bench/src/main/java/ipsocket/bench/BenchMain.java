@@ -1,5 +1,6 @@
 package ipsocket.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import ipsocket.bench.client.Client;
 import ipsocket.bench.events.EventsBench;
 import ipsocket.bench.peer.Peer;
+import ipsocket.bench.server.EchoServers;
 
 /**
  * Runs the benchmarks: every mode, every implementation, warm-up first, runs interleaved
@@ -127,7 +129,8 @@ public final class BenchMain {
             out.println("== " + mode + " ==");
             out.flush();
             List<Result> modeResults = mode.equals("conn-scale") ? runConnScale(o, out)
-                    : mode.equals("events") ? List.of(EventsBench.run(o, out, notes)) : runMode(mode, o, out);
+                    : mode.equals("events") ? List.of(EventsBench.run(o, out, notes))
+                    : mode.startsWith("server-") ? runServerMode(mode, o, out) : runMode(mode, o, out);
             for (Result r : modeResults) {
                 out.println(r.line());
             }
@@ -158,34 +161,9 @@ public final class BenchMain {
                     r.error = "cannot start: " + e;
                 }
             }
-            for (Map.Entry<String, Client> e : clients.entrySet()) {
-                Result r = results.get(e.getKey());
-                long end = System.nanoTime() + (long) (o.warmupSecs() * 1e9);
-                try {
-                    do {
-                        once(mode, e.getValue(), addr, o, true);
-                    } while (System.nanoTime() - end < 0);
-                } catch (Exception ex) {
-                    r.error = "warm-up failed: " + ex;
-                }
-            }
-            for (int run = 1; run <= o.runs(); run++) {
-                for (Map.Entry<String, Client> e : clients.entrySet()) {
-                    Result r = results.get(e.getKey());
-                    if (r.error != null) {
-                        continue;
-                    }
-                    try {
-                        Map<String, Double> v = once(mode, e.getValue(), addr, o, false);
-                        r.addRun(v);
-                        if (o.verbose) {
-                            out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
-                        }
-                    } catch (Exception ex) {
-                        r.error = "run " + run + " failed: " + ex;
-                    }
-                }
-            }
+            Map<String, Runner> runners = new LinkedHashMap<>();
+            clients.forEach((impl, client) -> runners.put(impl, warm -> once(mode, client, addr, o, warm)));
+            warmUpAndRun(mode, o, out, results, runners);
         } finally {
             for (Client c : clients.values()) {
                 c.close();
@@ -195,6 +173,46 @@ public final class BenchMain {
             }
         }
         return new ArrayList<>(results.values());
+    }
+
+    /** One run of one implementation in a mode. */
+    private interface Runner {
+        Map<String, Double> run(boolean warm) throws Exception;
+    }
+
+    /**
+     * Warms every implementation up for the warm-up time, then runs them interleaved, run by run;
+     * an implementation that fails keeps its error and is not run again.
+     */
+    private static void warmUpAndRun(String mode, Options o, PrintStream out, Map<String, Result> results,
+            Map<String, Runner> runners) {
+        for (Map.Entry<String, Runner> e : runners.entrySet()) {
+            long end = System.nanoTime() + (long) (o.warmupSecs() * 1e9);
+            try {
+                do {
+                    e.getValue().run(true);
+                } while (System.nanoTime() - end < 0);
+            } catch (Exception ex) {
+                results.get(e.getKey()).error = "warm-up failed: " + ex;
+            }
+        }
+        for (int run = 1; run <= o.runs(); run++) {
+            for (Map.Entry<String, Runner> e : runners.entrySet()) {
+                Result r = results.get(e.getKey());
+                if (r.error != null) {
+                    continue;
+                }
+                try {
+                    Map<String, Double> v = e.getValue().run(false);
+                    r.addRun(v);
+                    if (o.verbose) {
+                        out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
+                    }
+                } catch (Exception ex) {
+                    r.error = "run " + run + " failed: " + ex;
+                }
+            }
+        }
     }
 
     /** One run of a mode; a warm-up run is shorter. */
@@ -210,19 +228,18 @@ public final class BenchMain {
                 v.put("secs", nanos / 1e9);
                 break;
             }
-            case "tcp-pingpong": {
-                long nanos = (long) ((warm ? Math.min(o.secs(), 0.5) : o.secs()) * 1e9);
-                Client.Latencies l = c.tcpPingPong(addr, o.msg(), nanos,
-                        Deadline.in(nanos / 1_000_000 + 30_000, "tcp-pingpong"));
-                if (l.count == 0) {
-                    throw new IllegalStateException("no round trip completed");
+            case "tcp-pingpong":
+            case "server-echo":
+                pingPong(mode, c, addr, o, warm, v);
+                break;
+            case "server-accept": {
+                int n = warm ? Math.min(o.conns(), 200) : o.conns();
+                Deadline d = Deadline.in(60_000 + 10L * n, "server-accept of " + n + " connections");
+                try (Client.Connections connections = c.connect(addr, n, d)) {
+                    long nanos = connections.connectNanos() + connections.echoAll(d);
+                    v.put("accepts_per_s", n / (nanos / 1e9));
+                    v.put("conns", (double) n);
                 }
-                long[] s = Arrays.copyOf(l.samples, l.count);
-                Arrays.sort(s);
-                v.put("rtps", l.count / (l.elapsedNanos / 1e9));
-                v.put("p50_us", s[(int) Math.min(s.length - 1, Math.floor(0.50 * s.length))] / 1e3);
-                v.put("p99_us", s[(int) Math.min(s.length - 1, Math.floor(0.99 * s.length))] / 1e3);
-                v.put("round_trips", (double) l.count);
                 break;
             }
             case "tcp-lines": {
@@ -272,6 +289,56 @@ public final class BenchMain {
                 throw new IllegalArgumentException("unknown mode " + mode);
         }
         return v;
+    }
+
+    /** Round trips of one message at a time for the mode's time: rate and latency percentiles. */
+    private static void pingPong(String mode, Client c, InetSocketAddress addr, Options o, boolean warm,
+            Map<String, Double> v) throws Exception {
+        long nanos = (long) ((warm ? Math.min(o.secs(), 0.5) : o.secs()) * 1e9);
+        Client.Latencies l = c.tcpPingPong(addr, o.msg(), nanos, Deadline.in(nanos / 1_000_000 + 30_000, mode));
+        if (l.count == 0) {
+            throw new IllegalStateException("no round trip completed");
+        }
+        long[] s = Arrays.copyOf(l.samples, l.count);
+        Arrays.sort(s);
+        v.put("rtps", l.count / (l.elapsedNanos / 1e9));
+        v.put("p50_us", s[(int) Math.min(s.length - 1, Math.floor(0.50 * s.length))] / 1e3);
+        v.put("p99_us", s[(int) Math.min(s.length - 1, Math.floor(0.99 * s.length))] / 1e3);
+        v.put("round_trips", (double) l.count);
+    }
+
+    /**
+     * A server mode: every implementation's echo server, all driven by the same raw NIO client
+     * (the client is the constant, the server the variable); warm-up first, runs interleaved.
+     */
+    private static List<Result> runServerMode(String mode, Options o, PrintStream out) throws Exception {
+        Map<String, Result> results = new LinkedHashMap<>();
+        Map<String, Peer> servers = new LinkedHashMap<>();
+        try (Client client = Clients.open("nio", 1)) {
+            for (String impl : o.impls) {
+                Result r = new Result(impl, mode);
+                results.put(impl, r);
+                String why = o.port != 0 ? "server modes run their own servers (no --port)" : Clients.unavailable(impl);
+                if (why != null) {
+                    r.error = why;
+                    r.note = why;
+                    continue;
+                }
+                try {
+                    servers.put(impl, EchoServers.open(impl, o.ioThreads()));
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    r.error = "cannot start: " + e;
+                }
+            }
+            Map<String, Runner> runners = new LinkedHashMap<>();
+            servers.forEach((impl, server) -> runners.put(impl, warm -> once(mode, client, server.address(), o, warm)));
+            warmUpAndRun(mode, o, out, results, runners);
+        } finally {
+            for (Peer server : servers.values()) {
+                server.close();
+            }
+        }
+        return new ArrayList<>(results.values());
     }
 
     private static final Proto.LineBlock LINES = Proto.lineBlock(64 * 1024);

@@ -29,6 +29,8 @@ public final class Report {
         TABLE_KEYS.put("udp-recv", List.of("recv_pps", "loss_pct"));
         TABLE_KEYS.put("conn-scale", List.of("connect_ms", "ready_ms", "mem_kib_per_conn", "heap_kib_per_conn",
                 "rss_kib_per_conn", "io_threads"));
+        TABLE_KEYS.put("server-accept", List.of("accepts_per_s"));
+        TABLE_KEYS.put("server-echo", List.of("rtps", "p50_us", "p99_us"));
     }
 
     private final Options options;
@@ -244,6 +246,14 @@ public final class Report {
         if (mem != null && nettyMem != null) {
             t.add(check("PERFORMANCE.md: idle socket costs less memory than Netty's", mem < nettyMem,
                     fmt("%.2f vs %.2f KiB/conn", mem, nettyMem)));
+        }
+        for (String[] serverFigure : new String[][] {{"server-accept", "accepts_per_s"}, {"server-echo", "rtps"}}) {
+            Double ours = value("ipsocket", serverFigure[0], serverFigure[1]);
+            Double nettyNio = value("netty", serverFigure[0], serverFigure[1]);
+            if (ours != null && nettyNio != null) {
+                t.add(check("issue 17: " + serverFigure[0] + " " + serverFigure[1] + " ahead of Netty NIO",
+                        ours > nettyNio, fmt("%s vs %s", Result.format(ours), Result.format(nettyNio))));
+            }
         }
         for (Map.Entry<String, List<String>> e : TABLE_KEYS.entrySet()) {
             for (String key : e.getValue()) {

@@ -146,6 +146,30 @@ public class TcpServerIT extends SocketTestSupport {
         assertTrue(serviceReferences(TcpSocket.class, "(parent=srv-refuse)").isEmpty());
     }
 
+    /**
+     * Bad values never stop the component: each is an ACCEPT_ERROR naming the key, the server keeps
+     * its defaults for them (here: no port, so it does not listen), and a corrected configuration
+     * makes it listen.
+     */
+    @Test
+    public void badValuesAreReportedAndACorrectionListens() throws Exception {
+        EventRecorder events = recordEvents(SocketEvents.SERVER_ALL_TOPICS);
+        org.osgi.service.cm.Configuration configuration = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-bad", SocketConfig.LOCAL_PORT, "70000",
+                        SocketConfig.ALLOWED_PEERS, "10.0.0.0/33", "maxConection", "5"));
+        TcpServer server = awaitService(TcpServer.class, "(objectId=srv-bad)", TIMEOUT);
+        for (String named : new String[] {"localPort 70000", "allowedPeers entry '10.0.0.0/33'", "'maxConection'"}) {
+            Event error = events.awaitEvent(on(SocketEvents.SERVER_ACCEPT_ERROR, "srv-bad")
+                    .and(e -> String.valueOf(e.getProperty(SocketEvents.ERROR_STRING)).contains(named)), TIMEOUT);
+            assertTrue(String.valueOf(error.getProperty(SocketEvents.ERROR)), error.getProperty(SocketEvents.ERROR)
+                    instanceof String);
+        }
+        assertFalse(server.isListening());
+
+        updateConfiguration(configuration, props(SocketConfig.OBJECT_ID, "srv-bad", SocketConfig.LOCAL_PORT, 0));
+        awaitListening("srv-bad");
+    }
+
     /** Deleting a server closes its open connections and their services go. */
     @Test
     public void deletingTheServerClosesItsConnections() throws Exception {

@@ -1,0 +1,63 @@
+package ipsocket.bench.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+import ipsocket.api.IpSocket;
+import ipsocket.api.SocketListener;
+import ipsocket.api.TcpServer;
+import ipsocket.api.TcpServerListener;
+import ipsocket.api.TcpSocket;
+import ipsocket.bench.peer.Peer;
+import ipsocket.impl.common.SocketProperties;
+import ipsocket.impl.common.SocketSettings;
+import ipsocket.impl.loop.EventLoopGroup;
+import ipsocket.impl.server.TcpServerImpl;
+
+/**
+ * ipsocket's TcpServer as an echo server: every accepted connection writes back what it reads,
+ * from its readyRead listener, as an application would.
+ */
+final class IpsocketEchoServer implements Peer {
+    private final EventLoopGroup loops;
+    private final TcpServerImpl server;
+
+    IpsocketEchoServer(int ioThreads) throws IOException {
+        loops = new EventLoopGroup(ioThreads);
+        server = new TcpServerImpl(loops, "bench-echo");
+        server.applySettings(SocketSettings.builder(SocketProperties.TCP_SERVER)
+                .set(SocketProperties.SERVER_LOCAL_PORT, 0).set(SocketProperties.MAX_PENDING_CONNECTIONS, 65535)
+                .set(SocketProperties.MAX_CONNECTIONS, 1 << 20).set(SocketProperties.LOW_DELAY, true).build());
+        server.addListener(new TcpServerListener() {
+            @Override
+            public void newConnection(TcpServer listening, TcpSocket socket) {
+                socket.addListener(Echo.INSTANCE);
+            }
+        });
+        if (!server.listen()) {
+            loops.close();
+            throw new IOException(server.getErrorString());
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return new InetSocketAddress(server.getLocalAddress(), server.getLocalPort());
+    }
+
+    @Override
+    public void close() {
+        server.dispose(2_000);
+        loops.close();
+    }
+
+    /** Writes back what arrives; one listener for every connection. */
+    private enum Echo implements SocketListener {
+        INSTANCE;
+
+        @Override
+        public void readyRead(IpSocket socket) {
+            socket.write(socket.readAll());
+        }
+    }
+}
