@@ -51,7 +51,7 @@ public class FrameworkSmokeIT extends IpSocketTestSupport {
         assertAllBundlesActive();
     }
 
-    /** The API bundle exports ipsocket.api at version 1.0.0. */
+    /** The API bundle exports ipsocket.api at version 1.1.0 (1.1: SslSocket). */
     @Test
     public void apiBundleExportsApiPackage() {
         Bundle api = findBundle("ipsocket.api");
@@ -64,7 +64,7 @@ public class FrameworkSmokeIT extends IpSocketTestSupport {
             }
         }
         assertNotNull("ipsocket.api does not export package ipsocket.api", export);
-        assertEquals(new Version(1, 0, 0),
+        assertEquals(new Version(1, 1, 0),
             export.getAttributes().get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE));
     }
 
