@@ -51,7 +51,7 @@ public class FrameworkSmokeIT extends IpSocketTestSupport {
         assertAllBundlesActive();
     }
 
-    /** The API bundle exports ipsocket.api at version 1.1.0 (TcpServer added). */
+    /** The API bundle exports ipsocket.api at version 1.1.0 (1.1: TcpServer and SslSocket added). */
     @Test
     public void apiBundleExportsApiPackage() {
         Bundle api = findBundle("ipsocket.api");

@@ -37,7 +37,7 @@ import ipsocket.impl.testing.TlsPeer;
  * Every way a TLS connection can fail, each with the error CONTRACT.md §5 names and an
  * errorString naming the cause; and none leaves a thread or file descriptor behind.
  */
-@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // keytool runs in @BeforeAll: slow on a loaded machine
 class SslFailureTest {
     @TempDir
     static Path dir;

@@ -37,7 +37,7 @@ import ipsocket.impl.testing.TlsPeer;
  * TLS 1.2 renegotiation asked for by the server in the middle of the data, and a renewed CA file
  * taken on the next connect without restarting anything.
  */
-@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // keytool runs in @BeforeAll: slow on a loaded machine
 class SslSessionTest {
     @TempDir
     static Path dir;
@@ -96,6 +96,33 @@ class SslSessionTest {
         assertEquals(SocketError.NO_ERROR, socket.getError(), socket.getErrorString());
         assertEquals(1, probe.count(SocketProbe.Kind.ENCRYPTED), "encrypted once, not again for the rekey");
         socket.disconnectFromHost();
+        probe.awaitDisconnected(WAIT);
+        assertFalse(peer.failure.isDone(), () -> "server: " + peer.failure.getNow(null));
+    }
+
+    /**
+     * TLS 1.3 half-close: shutdownOutput() sends every written byte, then close_notify and FIN;
+     * the server reads to the end of the stream and still answers, and the socket reads the answer.
+     */
+    @Test
+    void halfCloseSendsCloseNotifyAndKeepsReading() throws Exception {
+        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, TlsPeer.protocols("TLSv1.3"), (tls, plain) -> {
+            try (SSLSocket secured = tls.tls(plain, null)) {
+                byte[] all = secured.getInputStream().readAllBytes(); // until close_notify
+                secured.getOutputStream().write(("got " + all.length + " bytes\n").getBytes(StandardCharsets.UTF_8));
+                secured.getOutputStream().flush();
+            }
+        }));
+        SslSocketImpl socket = socket(pki.caPem());
+        SocketProbe probe = probe(socket);
+        socket.connectToHost("localhost", peer.port());
+        probe.await(socket::isEncrypted, WAIT, "encrypted");
+        socket.write(new byte[100_000]);
+        assertTrue(socket.shutdownOutput());
+        probe.await(socket::canReadLine, WAIT, "the answer after our close_notify");
+        assertEquals("got 100000 bytes", socket.readLine());
+        probe.awaitError(SocketError.REMOTE_HOST_CLOSED_ERROR, WAIT);
+        assertTrue(socket.getErrorString().contains("(TLS close_notify)"), socket.getErrorString());
         probe.awaitDisconnected(WAIT);
         assertFalse(peer.failure.isDone(), () -> "server: " + peer.failure.getNow(null));
     }

@@ -34,7 +34,7 @@ import ipsocket.impl.testing.TlsPeer;
  * data both ways, close_notify on disconnect, mutual TLS (PEM and PKCS#12), ALPN and SNI as the
  * server sees them.
  */
-@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // keytool runs in @BeforeAll: slow on a loaded machine
 class SslSocketTest {
     @TempDir
     static Path dir;

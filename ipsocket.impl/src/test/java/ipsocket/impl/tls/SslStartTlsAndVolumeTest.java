@@ -41,7 +41,7 @@ import ipsocket.impl.testing.TlsPeer;
  * duplicated at the switch), and volume: a large transfer with SHA-256 compared both ways, and
  * backpressure against a slow TLS reader.
  */
-@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // keytool runs in @BeforeAll: slow on a loaded machine
 class SslStartTlsAndVolumeTest {
     /** Bytes sent each way in the large transfer: 100 MiB, made in chunks from seeded generators, never held whole. */
     static final int LARGE = 100 << 20;
