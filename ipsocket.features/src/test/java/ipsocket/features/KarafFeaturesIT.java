@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,7 +44,8 @@ import org.junit.jupiter.api.TestInstance;
  * <p>Karaf runs as a process from the distribution the build unpacked
  * ({@code org.apache.karaf:apache-karaf:tar.gz} from Maven Central); it resolves the
  * {@code mvn:} URLs of the ipsocket bundles and of the features file from
- * {@code target/repository}, which this module's build lays out from the reactor's jars, and
+ * {@code target/repository}, which this module's build lays out (the reactor's jars and the
+ * features file, in Maven layout), and
  * everything else from its own system folder. Without the distribution the test is skipped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,7 +68,6 @@ class KarafFeaturesIT {
                         + " (the build unpacks org.apache.karaf:apache-karaf:tar.gz from Maven Central"
                         + " unless -Dipsocket.karaf.skip=true)");
         Path repository = Path.of(System.getProperty("ipsocket.features.repository"));
-        publishFeaturesFile(repository);
 
         karaf = KarafProcess.start(home, Path.of(System.getProperty("ipsocket.karaf.work")), repository);
         console = awaitConsole();
@@ -208,13 +207,6 @@ class KarafFeaturesIT {
         assertTrue(block.contains(" service.pid = " + pid + "\n"), "service.pid " + pid + ":\n" + block);
         assertTrue(block.contains(" service.factoryPid = " + factoryPid + "\n"), "service.factoryPid:\n" + block);
         assertTrue(block.contains(" component.name = " + factoryPid + "\n"), "component.name:\n" + block);
-    }
-
-    /** Copies the features file into the build's repository, where its mvn: URL points. */
-    private void publishFeaturesFile(Path repository) throws IOException {
-        Path target = repository.resolve("ipsocket/ipsocket.features/" + version + "/ipsocket.features-" + version + "-features.xml");
-        Files.createDirectories(target.getParent());
-        Files.copy(Path.of(System.getProperty("ipsocket.features.file")), target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Logs in once Karaf's SSH console is up and its feature commands are there. */
