@@ -119,20 +119,21 @@ class KarafFeaturesIT {
     }
 
     @Test
+    void karafListensOnLoopbackOnly() throws IOException {
+        Assumptions.assumeTrue(ListeningSockets.available(), "no /proc here to list Karaf's sockets");
+        List<String> listening = ListeningSockets.of(karaf.handle().pid());
+        // SSH, the JMX RMI registry and server, the shutdown port.
+        assertTrue(listening.size() >= 3, "Karaf's listening sockets are seen: " + listening);
+        assertTrue(listening.stream().allMatch(ListeningSockets::isLoopback), "Karaf listens beyond loopback: " + listening);
+    }
+
+    @Test
     void tcpSocketFromConfigCommandsTalksToALoopbackPeer() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
             server.setSoTimeout((int) TIMEOUT.toMillis());
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("objectId", "plc1");
-            settings.put("hostname", "127.0.0.1");
-            settings.put("port", Integer.toString(server.getLocalPort()));
-            settings.put("lowDelay", "true");
-            String pid = createConfiguration("ipsocket.TcpSocket", "plc1", settings);
-
+            createConnectedSocket("TcpSocket", "plc1", server.getLocalPort(), "lowDelay", "true");
             try (Socket peer = server.accept()) {
                 peer.setSoTimeout((int) TIMEOUT.toMillis());
-                awaitIpsocket("info plc1", output -> state(output).equals("Connected"), "plc1 Connected");
-                assertServiceIdentity("ipsocket.api.TcpSocket", "plc1", "ipsocket.TcpSocket", pid);
 
                 assertTrue(ipsocket("write plc1 \"hello from karaf\\n\"").contains("bytes accepted"));
                 BufferedReader reader = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
@@ -154,15 +155,7 @@ class KarafFeaturesIT {
     void udpSocketFromConfigCommandsExchangesDatagramsWithALoopbackPeer() throws Exception {
         try (DatagramSocket peer = new DatagramSocket(0, LOOPBACK)) {
             peer.setSoTimeout((int) TIMEOUT.toMillis());
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("objectId", "probe");
-            settings.put("hostname", "127.0.0.1");
-            settings.put("port", Integer.toString(peer.getLocalPort()));
-            settings.put("receiveQueueLimit", "16");
-            String pid = createConfiguration("ipsocket.UdpSocket", "probe", settings);
-
-            awaitIpsocket("info probe", output -> state(output).equals("Connected"), "probe Connected");
-            assertServiceIdentity("ipsocket.api.UdpSocket", "probe", "ipsocket.UdpSocket", pid);
+            createConnectedSocket("UdpSocket", "probe", peer.getLocalPort(), "receiveQueueLimit", "16");
 
             assertTrue(ipsocket("write probe ping-from-karaf").contains("bytes accepted"));
             DatagramPacket received = new DatagramPacket(new byte[1500], 1500);
@@ -176,6 +169,21 @@ class KarafFeaturesIT {
                     "the peer's datagram pending at probe");
             assertTrue(ipsocket("read probe").contains("pong-from-peer"));
         }
+    }
+
+    /**
+     * Creates a socket of the kind (TcpSocket, UdpSocket) to 127.0.0.1:port with config: commands,
+     * with one more setting, waits until it is Connected and checks its service's identity.
+     */
+    private void createConnectedSocket(String kind, String objectId, int port, String key, String value) throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("objectId", objectId);
+        settings.put("hostname", "127.0.0.1");
+        settings.put("port", Integer.toString(port));
+        settings.put(key, value);
+        String pid = createConfiguration("ipsocket." + kind, objectId, settings);
+        awaitIpsocket("info " + objectId, output -> state(output).equals("Connected"), objectId + " Connected");
+        assertServiceIdentity("ipsocket.api." + kind, objectId, "ipsocket." + kind, pid);
     }
 
     /**
