@@ -2,6 +2,7 @@ package ipsocket.impl.osgi;
 
 import java.util.Map;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -32,6 +33,10 @@ import ipsocket.impl.common.PropertyDef;
  * update that leaves the size as it is changes nothing; a new size replaces the registration,
  * which restarts the runtime and its sockets on the new threads.
  */
+// The LoopSize service is registered by hand, not by DS, so bnd declares no capability for it while
+// SocketRuntime's reference requires one; resolvers that check service requirements (Karaf's
+// features) would refuse the bundle without this declaration.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=ipsocket.impl.osgi.LoopSize")
 @Component(service = {}, immediate = true, configurationPid = SocketPids.EVENT_LOOP,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = EventLoopConfiguration.class)
