@@ -27,7 +27,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link SocketError#SSL_INVALID_USER_DATA_ERROR}, another TLS failure
  * {@link SocketError#SSL_INTERNAL_ERROR}; a peer that ends the stream without TLS close_notify
  * is {@link SocketError#REMOTE_HOST_CLOSED_ERROR} with an errorString saying so. Certificate and
- * key files are read again on every connect, so a renewed file takes effect without a restart.
+ * key files are checked on every connect and read again when they changed (size or time), so a
+ * renewed file takes effect on the next connect without a restart; while nothing changed, the
+ * socket keeps its TLS context and its sessions resume.
  *
  * <p>{@link #disconnectFromHost()} sends every written byte, then TLS close_notify, then closes.
  * The passwords ({@code .privateKeyPassword}, {@code .keyStorePassword}) are write-only: no

@@ -228,6 +228,23 @@ public final class BenchMain {
                 v.put("secs", nanos / 1e9);
                 break;
             }
+            case "tls-throughput": {
+                long bytes = warm ? Math.min(o.bytes(), 128L << 20) : o.bytes();
+                long nanos = c.tlsThroughput(addr, bytes, o.chunk(),
+                        Deadline.in(30_000 + bytes / 10_000, "tls-throughput of " + bytes + " bytes"));
+                v.put("MBps", bytes / 1e6 / (nanos / 1e9));
+                v.put("secs", nanos / 1e9);
+                break;
+            }
+            case "tls-handshakes": {
+                long nanos = (long) ((warm ? Math.min(o.secs(), 0.5) : o.secs()) * 1e9);
+                Deadline deadline = Deadline.in(60_000 + nanos / 500_000, "tls-handshakes");
+                Client.Handshakes full = c.tlsHandshakes(addr, nanos, false, deadline);
+                Client.Handshakes resumed = c.tlsHandshakes(addr, nanos, true, deadline);
+                v.put("full_per_s", full.count / (full.elapsedNanos / 1e9));
+                v.put("resumed_per_s", resumed.count / (resumed.elapsedNanos / 1e9));
+                break;
+            }
             case "tcp-pingpong":
             case "server-echo":
                 pingPong(mode, c, addr, o, warm, v);

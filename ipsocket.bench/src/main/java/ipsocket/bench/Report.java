@@ -27,6 +27,8 @@ public final class Report {
         TABLE_KEYS.put("tcp-lines", List.of("lines_per_s"));
         TABLE_KEYS.put("udp", List.of("recv_pps", "sent_pps", "loss_pct"));
         TABLE_KEYS.put("udp-recv", List.of("recv_pps", "loss_pct"));
+        TABLE_KEYS.put("tls-throughput", List.of("MBps"));
+        TABLE_KEYS.put("tls-handshakes", List.of("full_per_s", "resumed_per_s"));
         TABLE_KEYS.put("conn-scale", List.of("connect_ms", "ready_ms", "mem_kib_per_conn", "heap_kib_per_conn",
                 "rss_kib_per_conn", "io_threads"));
         TABLE_KEYS.put("server-accept", List.of("accepts_per_s"));
@@ -270,6 +272,18 @@ public final class Report {
                 t.add(check("PERFORMANCE.md bar " + e.getKey() + " " + key + " >= 0.95x nio", ok,
                         fmt("%.2fx", r)));
             }
+        }
+        Double tls = value("ipsocket", "tls-throughput", "MBps");
+        Double nettyTls = value("netty", "tls-throughput", "MBps");
+        if (tls != null && nettyTls != null) {
+            t.add(check("issue 16: tls-throughput ahead of Netty's SslHandler", tls > nettyTls,
+                    fmt("%.0f vs %.0f MB/s", tls, nettyTls)));
+        }
+        Double handshakes = value("ipsocket", "tls-handshakes", "full_per_s");
+        Double nettyHandshakes = value("netty", "tls-handshakes", "full_per_s");
+        if (handshakes != null && nettyHandshakes != null) {
+            t.add(check("issue 16: full TLS handshakes/s at least Netty's", handshakes >= nettyHandshakes,
+                    fmt("%.0f vs %.0f per s", handshakes, nettyHandshakes)));
         }
         Result events = find("ipsocket", "events");
         Double txSub = value("ipsocket", "events", "tx_sub_ratio");

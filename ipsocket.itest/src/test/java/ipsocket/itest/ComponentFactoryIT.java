@@ -92,6 +92,37 @@ public class ComponentFactoryIT extends SocketTestSupport {
         events.awaitEvent(on(SocketEvents.TCP_DISCONNECTED, id), TIMEOUT);
     }
 
+    /**
+     * A TLS socket from {@code ipsocket.SslSocket.factory} is an SslSocket (and a TcpSocket)
+     * service; against a peer that never speaks TLS it connects, then its handshake times out as
+     * SslHandshakeFailedError, published on {@code ipsocket/SslSocket/ERROR_OCCURRED}; dispose
+     * withdraws it.
+     */
+    @Test
+    public void tlsInstanceLifecycle() throws Exception {
+        String id = "factory-tls";
+        TcpPeer peer = tcpPeer();
+        EventRecorder events = recordEvents(SocketEvents.SSL_TOPIC_PREFIX + "*");
+        Map<String, Object> properties = new java.util.HashMap<>(endpoint(id, peer.port()));
+        properties.put(SocketConfig.HANDSHAKE_TIMEOUT, "300");
+        properties.put(SocketConfig.AUTO_CONNECT, "false");
+        ComponentInstance<Object> instance = disposeAfterTest(
+                factory(SocketPids.SSL_SOCKET_COMPONENT_FACTORY).newInstance(new Hashtable<>(properties)));
+
+        Object created = instance.getInstance();
+        assertTrue("getInstance() is an SslSocket: " + created, created instanceof ipsocket.api.SslSocket);
+        ipsocket.api.SslSocket socket = (ipsocket.api.SslSocket) created;
+        assertSame("also a TcpSocket service", socket, awaitService(TcpSocket.class, "(objectId=" + id + ")", TIMEOUT));
+        socket.connectToHost();
+        events.awaitEvent(on(SocketEvents.SSL_TOPIC_PREFIX + SocketEvents.CONNECTED, id), TIMEOUT);
+        Event failed = events.awaitEvent(on(SocketEvents.SSL_TOPIC_PREFIX + SocketEvents.ERROR_OCCURRED, id)
+                .and(e -> Integer.valueOf(23).equals(e.getProperty(SocketEvents.ERROR_CODE))), TIMEOUT);
+        assertTrue(String.valueOf(failed.getProperty(SocketEvents.ERROR_STRING)).contains("handshakeTimeout"));
+
+        instance.dispose();
+        awaitNoService(ipsocket.api.SslSocket.class, "(objectId=" + id + ")");
+    }
+
     /** A UDP socket from the factory binds, receives and sends datagrams, and goes away on dispose. */
     @Test
     public void udpInstanceLifecycle() throws Exception {

@@ -42,6 +42,40 @@ public interface Client extends AutoCloseable {
     /** conn-scale: open {@code n} connections; the returned set is connected. */
     Connections connect(InetSocketAddress peer, int n, Deadline deadline) throws Exception;
 
+    /**
+     * tls-throughput: tcp-throughput over TLS 1.3 with AES-128-GCM to the TLS sink, timed from
+     * the end of the handshake to the 'K'.
+     *
+     * @return nanoseconds from the first write to the 'K'
+     */
+    default long tlsThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline deadline) throws Exception {
+        throw new UnsupportedOperationException(name() + " has no TLS client");
+    }
+
+    /**
+     * tls-handshakes: for {@code nanos}, one connection after the other: connect, TLS 1.3
+     * handshake, one round trip (a zero length, answered 'K'), close.
+     *
+     * @param resumed {@code false}: every handshake full (nothing cached); {@code true}: sessions
+     *        resume (the client keeps its session cache and names the peer)
+     * @return the handshakes done and the time they took
+     */
+    default Handshakes tlsHandshakes(InetSocketAddress peer, long nanos, boolean resumed, Deadline deadline)
+            throws Exception {
+        throw new UnsupportedOperationException(name() + " has no TLS client");
+    }
+
+    /** A tls-handshakes run. */
+    final class Handshakes {
+        public final long count;
+        public final long elapsedNanos;
+
+        public Handshakes(long count, long elapsedNanos) {
+            this.count = count;
+            this.elapsedNanos = elapsedNanos;
+        }
+    }
+
     /** Whether this implementation can run a mode here (for example ipsocket UDP not written yet). */
     default String unsupported(String mode) {
         return null;

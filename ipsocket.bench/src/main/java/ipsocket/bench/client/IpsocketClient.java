@@ -15,13 +15,16 @@ import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketListener;
 import ipsocket.api.SocketState;
+import ipsocket.api.SslSocket;
 import ipsocket.api.UdpDatagram;
 import ipsocket.api.UdpSocket;
 import ipsocket.bench.Deadline;
 import ipsocket.bench.Proto;
+import ipsocket.bench.TlsMaterial;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.tcp.TcpSocketImpl;
+import ipsocket.impl.tls.SslSocketImpl;
 import ipsocket.impl.udp.UdpSocketImpl;
 
 /**
@@ -82,6 +85,16 @@ public final class IpsocketClient implements Client {
 
     @Override
     public long tcpThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
+        return throughput(peer, bytes, chunk, d, false);
+    }
+
+    @Override
+    public long tlsThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
+        return throughput(peer, bytes, chunk, d, true);
+    }
+
+    /** Sends the length, then the bytes, waits for 'K'; over TLS from the end of the handshake. */
+    private long throughput(InetSocketAddress peer, long bytes, int chunk, Deadline d, boolean tls) throws Exception {
         byte[] header = Proto.longBytes(bytes);
         ByteBuffer data = ByteBuffer.wrap(Proto.pattern(chunk));
         RunListener<Long> l = new RunListener<>() {
@@ -90,6 +103,17 @@ public final class IpsocketClient implements Client {
 
             @Override
             public void connected(IpSocket s) {
+                if (!tls) {
+                    begin(s);
+                }
+            }
+
+            @Override
+            public void encrypted(SslSocket s) {
+                begin(s);
+            }
+
+            private void begin(IpSocket s) {
                 data.limit(0);
                 start = System.nanoTime();
                 s.write(header);
@@ -132,12 +156,85 @@ public final class IpsocketClient implements Client {
                 }
             }
         };
-        TcpSocketImpl s = tcp(peer, false, l);
+        TcpSocketImpl s = tls ? tls(peer, l) : tcp(peer, false, l);
         try {
             return await(l.result, d);
         } finally {
             s.dispose();
         }
+    }
+
+    /** A TLS socket for the tls-* modes: TLS 1.3, AES-128-GCM, trusting the bench's certificate. */
+    private SslSocketImpl tls(InetSocketAddress peer, SocketListener listener) throws Exception {
+        SslSocketImpl s = new SslSocketImpl(group, "bench-tls-" + ids.incrementAndGet());
+        s.setAutoConnect(false);
+        s.setCaCertificates(List.of(TlsMaterial.get().certificatePem().toString()));
+        s.setSslProtocols(List.of(TlsMaterial.PROTOCOL));
+        s.setCipherSuites(List.of(TlsMaterial.CIPHER));
+        s.setPeerVerifyName("localhost");
+        s.setLowDelay(true); // as the other clients: the handshakes' small writes go at once
+        s.addListener(listener);
+        s.connectToHost(peer.getAddress().getHostAddress(), peer.getPort());
+        return s;
+    }
+
+    @Override
+    public Handshakes tlsHandshakes(InetSocketAddress peer, long nanos, boolean resumed, Deadline d) throws Exception {
+        final class Exchange implements SocketListener {
+            volatile CompletableFuture<Boolean> done = new CompletableFuture<>();
+
+            @Override
+            public void encrypted(SslSocket s) {
+                s.write(Proto.longBytes(0));
+            }
+
+            @Override
+            public void readyRead(IpSocket s) {
+                byte[] in = s.readAll();
+                if (in.length > 0) {
+                    s.abort(); // the round trip is done; the next connection starts at once
+                    done.complete(in[0] == Proto.ACK);
+                }
+            }
+
+            @Override
+            public void errorOccurred(IpSocket s, SocketError error, String errorString) {
+                done.completeExceptionally(new IOException(error + ": " + errorString));
+            }
+        }
+        Exchange exchange = new Exchange();
+        SslSocketImpl kept = null;
+        long count = 0;
+        long start = System.nanoTime();
+        long end = start + nanos;
+        try {
+            while (System.nanoTime() - end < 0) {
+                exchange.done = new CompletableFuture<>();
+                SslSocketImpl s;
+                if (resumed && kept != null) {
+                    s = kept; // the same socket keeps its TLS context: the session resumes
+                    s.connectToHost(peer.getAddress().getHostAddress(), peer.getPort());
+                } else {
+                    s = tls(peer, exchange);
+                }
+                try {
+                    if (!await(exchange.done, d)) {
+                        throw new IOException("the TLS sink answered something else");
+                    }
+                } finally {
+                    if (!resumed) {
+                        s.dispose();
+                    }
+                }
+                kept = resumed ? s : null;
+                count++;
+            }
+        } finally {
+            if (kept != null) {
+                kept.dispose();
+            }
+        }
+        return new Handshakes(count, System.nanoTime() - start);
     }
 
     @Override

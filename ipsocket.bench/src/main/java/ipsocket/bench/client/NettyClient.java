@@ -36,8 +36,13 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 import ipsocket.bench.Deadline;
 import ipsocket.bench.Proto;
+import ipsocket.bench.TlsMaterial;
 
 /**
  * Netty 4.2 as the client, with its NIO transport ({@code netty}) or, where the native library
@@ -47,6 +52,8 @@ import ipsocket.bench.Proto;
 public final class NettyClient implements Client {
     private final boolean epoll;
     private final EventLoopGroup group;
+    /** Made on the first TLS mode. */
+    private SslContext tlsContext;
     private final int threads;
 
     public NettyClient(boolean epoll, int ioThreads) {
@@ -132,6 +139,46 @@ public final class NettyClient implements Client {
 
     @Override
     public long tcpThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
+        return throughput(peer, bytes, chunk, d, false);
+    }
+
+    @Override
+    public long tlsThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
+        return throughput(peer, bytes, chunk, d, true);
+    }
+
+    /** A TLS client context: Netty's SslHandler on the JDK provider, TLS 1.3, AES-128-GCM. */
+    private static SslContext newTlsContext() throws Exception {
+        return SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(TlsMaterial.get().certificate()).protocols(TlsMaterial.PROTOCOL)
+                .ciphers(List.of(TlsMaterial.CIPHER)).build();
+    }
+
+    /** The shared context, whose session cache lets sessions resume. */
+    private synchronized SslContext tlsContext() throws Exception {
+        if (tlsContext == null) {
+            tlsContext = newTlsContext();
+        }
+        return tlsContext;
+    }
+
+    /**
+     * A handler behind an SslHandler that names (and verifies) the peer; {@code resumable}: the
+     * shared context, else a context of its own (a full handshake).
+     */
+    private ChannelHandler overTls(InetSocketAddress peer, ChannelHandler handler, boolean resumable)
+            throws Exception {
+        SslContext context = resumable ? tlsContext() : newTlsContext();
+        return new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(context.newHandler(ch.alloc(), "localhost", peer.getPort()), handler);
+            }
+        };
+    }
+
+    /** Sends the length, then the bytes, waits for 'K'; over TLS from the end of the handshake. */
+    private long throughput(InetSocketAddress peer, long bytes, int chunk, Deadline d, boolean tls) throws Exception {
         RunHandler<Long> h = new RunHandler<>() {
             long notSent = bytes;
             long start;
@@ -139,6 +186,24 @@ public final class NettyClient implements Client {
 
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
+                if (!tls) {
+                    begin(ctx);
+                }
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event instanceof SslHandshakeCompletionEvent) {
+                    if (((SslHandshakeCompletionEvent) event).isSuccess()) {
+                        begin(ctx);
+                    } else {
+                        result.completeExceptionally(((SslHandshakeCompletionEvent) event).cause());
+                    }
+                }
+                ctx.fireUserEventTriggered(event);
+            }
+
+            private void begin(ChannelHandlerContext ctx) {
                 data = ctx.alloc().directBuffer(chunk).writeBytes(Proto.pattern(chunk));
                 start = System.nanoTime();
                 ctx.write(ctx.alloc().directBuffer(8).writeLong(bytes));
@@ -189,12 +254,56 @@ public final class NettyClient implements Client {
                 }
             }
         };
-        Channel ch = connectTcp(peer, false, h, d);
+        Channel ch = connectTcp(peer, false, tls ? overTls(peer, h, false) : h, d);
         try {
             return await(h.result, d);
         } finally {
             closeQuietly(ch);
         }
+    }
+
+    @Override
+    public Handshakes tlsHandshakes(InetSocketAddress peer, long nanos, boolean resumed, Deadline d) throws Exception {
+        long count = 0;
+        long start = System.nanoTime();
+        long end = start + nanos;
+        while (System.nanoTime() - end < 0) {
+            RunHandler<Boolean> h = new RunHandler<>() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                    if (event instanceof SslHandshakeCompletionEvent) {
+                        if (((SslHandshakeCompletionEvent) event).isSuccess()) {
+                            ctx.writeAndFlush(ctx.alloc().directBuffer(8).writeLong(0));
+                        } else {
+                            result.completeExceptionally(((SslHandshakeCompletionEvent) event).cause());
+                        }
+                    }
+                    ctx.fireUserEventTriggered(event);
+                }
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf in = (ByteBuf) msg;
+                    try {
+                        if (in.isReadable()) {
+                            result.complete(in.getByte(in.readerIndex()) == Proto.ACK);
+                        }
+                    } finally {
+                        in.release();
+                    }
+                }
+            };
+            Channel ch = connectTcp(peer, true, overTls(peer, h, resumed), d);
+            try {
+                if (!await(h.result, d)) {
+                    throw new IOException("the TLS sink answered something else");
+                }
+            } finally {
+                ch.close().awaitUninterruptibly(d.waitMillis());
+            }
+            count++;
+        }
+        return new Handshakes(count, System.nanoTime() - start);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.List;
 
 import ipsocket.bench.Deadline;
 import ipsocket.bench.Proto;
+import ipsocket.bench.TlsMaterial;
 
 /**
  * The raw java.nio baseline: one thread (the caller's) with a {@link Selector}, non-blocking
@@ -113,6 +114,53 @@ public final class NioClient implements Client {
             }
             return elapsed;
         }
+    }
+
+    /** The raw baseline: a JDK SSLEngine over a blocking channel on this thread. */
+    @Override
+    public long tlsThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
+        try (SslEngineStream tls = new SslEngineStream(TlsMaterial.get().newClientContext(), peer)) {
+            ByteBuffer header = ByteBuffer.allocateDirect(8);
+            header.putLong(bytes).flip();
+            ByteBuffer data = ByteBuffer.allocateDirect(chunk);
+            data.put(Proto.pattern(chunk)).flip();
+            long start = System.nanoTime();
+            tls.write(header);
+            long remaining = bytes;
+            while (remaining > 0) {
+                data.clear().limit((int) Math.min(chunk, remaining));
+                tls.write(data);
+                remaining -= data.limit();
+            }
+            byte ack = tls.readByte();
+            long elapsed = System.nanoTime() - start;
+            if (ack != Proto.ACK) {
+                throw new IOException("TLS sink answered " + ack + " instead of 'K'");
+            }
+            return elapsed;
+        }
+    }
+
+    @Override
+    public Handshakes tlsHandshakes(InetSocketAddress peer, long nanos, boolean resumed, Deadline d) throws Exception {
+        javax.net.ssl.SSLContext shared = TlsMaterial.get().clientContext();
+        ByteBuffer zero = ByteBuffer.allocateDirect(8);
+        long count = 0;
+        long start = System.nanoTime();
+        long end = start + nanos;
+        while (System.nanoTime() - end < 0) {
+            // full: a context of its own per connection, nothing to resume
+            try (SslEngineStream tls = new SslEngineStream(resumed ? shared : TlsMaterial.get().newClientContext(),
+                    peer)) {
+                zero.clear().putLong(0).flip();
+                tls.write(zero);
+                if (tls.readByte() != Proto.ACK) {
+                    throw new IOException("the TLS sink answered something else");
+                }
+            }
+            count++;
+        }
+        return new Handshakes(count, System.nanoTime() - start);
     }
 
     @Override

@@ -24,6 +24,15 @@ public interface Peer extends AutoCloseable {
             case "udp":
             case "udp-recv":
                 return new UdpPeer(port);
+            case "tls-throughput":
+            case "tls-handshakes":
+                try {
+                    return new TlsSinkPeer(port);
+                } catch (java.io.IOException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new java.io.IOException("no TLS material: " + e.getMessage(), e);
+                }
             default:
                 throw new IllegalArgumentException("No peer for mode " + mode);
         }

@@ -102,6 +102,13 @@ public interface StreamLayer extends ReadableByteChannel, GatheringByteChannel {
     boolean ready();
 
     /**
+     * Hands encoded bytes that wait (from an earlier write the OS did not take whole) to the OS.
+     *
+     * @throws IOException if the channel fails
+     */
+    void flushOutput() throws IOException;
+
+    /**
      * Returns whether encoded bytes wait for room in the OS send buffer.
      *
      * @return {@code true} while output is pending

@@ -460,6 +460,14 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             return;
         }
         StreamLayer through = layer;
+        if (through != null && through.hasPendingOutput()) {
+            try {
+                through.flushOutput(); // what the OS did not take last time goes first, queue or no queue
+            } catch (IOException e) {
+                onConnectionError(e);
+                return;
+            }
+        }
         TcpOutput.Flushed flushed = output.writeTo(through == null ? target : through);
         if (flushed.written > 0) {
             socket.reportSent(flushed.written); // counted even when a later write of this flush failed
@@ -563,6 +571,13 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
             return;
         }
         wantWrite(step == StreamLayer.Step.WRITE);
+        // While a task runs off the loop the layer reads nothing: readiness would only spin the loop
+        boolean reading = step != StreamLayer.Step.TASK && !input.readPausedNow() && !input.peerClosed();
+        int ops = key.interestOps();
+        int next = reading ? ops | SelectionKey.OP_READ : ops & ~SelectionKey.OP_READ;
+        if (next != ops) {
+            key.interestOps(next);
+        }
         if (step != StreamLayer.Step.DONE) {
             return;
         }

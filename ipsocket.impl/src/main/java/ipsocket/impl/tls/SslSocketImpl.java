@@ -25,8 +25,8 @@ import ipsocket.impl.tcp.TcpSocketImpl;
  *
  * <p>{@code connected} comes when the TCP connection stands (as Qt's
  * {@code connectToHostEncrypted()}), {@code encrypted} when the handshake finished. The
- * certificate, key and trust files are read on every connect ({@link TlsSetup}), so renewed files
- * take effect without a restart. The passwords are kept in fields of their own, never in the
+ * certificate, key and trust files are checked on every connect and read again when changed
+ * ({@link TlsSetup}), so renewed files take effect without a restart. The passwords are kept in fields of their own, never in the
  * properties, so no serialization, event or log line can show them.
  */
 public class SslSocketImpl extends TcpSocketImpl implements SslSocket {

@@ -62,8 +62,9 @@ final class TlsLayer implements StreamLayer {
         this.channel = connected;
         this.resume = onTaskDone;
         int packet = engine.getSession().getPacketBufferSize();
-        netIn = ByteBuffer.allocate(packet * 2);
-        netOut = ByteBuffer.allocate(packet * 2);
+        // room for a few records each way: one system call moves several
+        netIn = ByteBuffer.allocate(packet * 4);
+        netOut = ByteBuffer.allocate(packet * 4);
         appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         socket.layerStarted(this);
     }
@@ -287,12 +288,18 @@ final class TlsLayer implements StreamLayer {
     @Override
     public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
         long taken = 0;
-        while (ready() && flushNet() && remaining(sources, offset, length) > 0) {
+        int packet = engine.getSession().getPacketBufferSize();
+        while (ready() && remaining(sources, offset, length) > 0) {
+            // records gather in netOut and go to the OS together: one write for several records
+            if (netOut.remaining() < packet) {
+                flushNet();
+                if (netOut.remaining() < packet) {
+                    break; // the OS takes no more now
+                }
+            }
             SSLEngineResult result = engine.wrap(sources, offset, length, netOut);
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (netOut.position() == 0) {
-                    netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                }
+                netOut = grow(netOut, packet); // a record larger than the session said
                 continue;
             }
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -324,6 +331,11 @@ final class TlsLayer implements StreamLayer {
             netOut.compact();
         }
         return netOut.position() == 0;
+    }
+
+    @Override
+    public void flushOutput() throws IOException {
+        flushNet();
     }
 
     @Override

@@ -30,8 +30,8 @@ import ipsocket.impl.tcp.StreamLayer;
  * JDK's trust store, or the CA PEM files), identity (certificate and key PEM files, or a PKCS#12
  * key store), protocols, cipher suites, ALPN, SNI and hostname verification.
  *
- * <p>Files are read on every call, so a renewed certificate or key takes effect on the next
- * connect. A file that cannot be read or parsed, or a wrong password, is an
+ * <p>Files are checked on every call and read again when anything the context was made from
+ * changed ({@link Context}), so a renewed certificate or key takes effect on the next connect. A file that cannot be read or parsed, or a wrong password, is an
  * {@link SocketError#SSL_INVALID_USER_DATA_ERROR} naming the key and the file; a password never
  * appears in a text.
  */
