@@ -922,7 +922,7 @@ public class GatewayHeap {
 
             System.out.println("Who holds them (dominator path from the owner; per socket, >= 0.5 objects or 24 B):");
             Map<String, long[]> paths = diffAll(before.paths, after.paths);
-            for (Map.Entry<String, long[]> row : grown.subList(0, Math.min(16, grown.size()))) {
+            for (Map.Entry<String, long[]> row : grown.subList(0, Math.min(24, grown.size()))) {
                 String c = row.getKey();
                 System.out.printf("  %s (%,.0f B/socket)%n", c, per(row.getValue()[0]));
                 List<Map.Entry<String, long[]>> pathRows = top(paths, k -> k.startsWith(c + "\t"), 1);
