@@ -213,7 +213,7 @@ public class GatewayHeap {
         private int[] type = new int[1 << 20];
         private int[] size = new int[1 << 20];
         private final IntList rootTargets = new IntList();
-        private final LongList rootIds = new LongList();
+        private final List<Long> rootIds = new ArrayList<>();
         private final IntList edgeFrom = new IntList();
         private final IntList edgeTo = new IntList();
 
@@ -234,8 +234,8 @@ public class GatewayHeap {
         Summary summarise() throws IOException {
             read(false);
             read(true);
-            for (int i = 0; i < rootIds.size; i++) {
-                int target = index.get(rootIds.data[i]);
+            for (long rootId : rootIds) {
+                int target = index.get(rootId);
                 if (target > 0) {
                     edgeFrom.add(0);
                     edgeTo.add(target);
@@ -442,7 +442,7 @@ public class GatewayHeap {
             }
             int statics = in.readUnsignedShort();
             read += 2;
-            LongList refs = new LongList();
+            List<Long> refs = new ArrayList<>();
             for (int i = 0; i < statics; i++) {
                 readId(in);
                 int t = in.readUnsignedByte();
@@ -469,12 +469,12 @@ public class GatewayHeap {
                 c.id = id;
                 c.superId = superId;
                 c.fieldTypes = fieldTypes;
-                c.staticRefs = Arrays.copyOf(refs.data, refs.size);
+                c.staticRefs = refs.stream().mapToLong(Long::longValue).toArray();
                 classes.put(id, c);
                 String name = className(id);
                 c.typeId = typeId(name);
                 // the class object itself, with its statics
-                newNode(id, typeId("static " + name), 16 + 4 * refs.size);
+                newNode(id, typeId("static " + name), 16 + 4 * refs.size());
             } else {
                 int from = index.get(id);
                 for (long ref : classes.get(id).staticRefs) {
@@ -827,20 +827,8 @@ public class GatewayHeap {
 
     // ---------------------------------------------------------------- report
 
-    static final class Report {
-        private final int n;
-        private final Histogram hb;
-        private final Histogram ha;
-        private final Summary before;
-        private final Summary after;
-
-        Report(int n, Histogram hb, Histogram ha, Summary before, Summary after) {
-            this.n = n;
-            this.hb = hb;
-            this.ha = ha;
-            this.before = before;
-            this.after = after;
-        }
+    /** The printout: per socket, after minus before. */
+    record Report(int n, Histogram hb, Histogram ha, Summary before, Summary after) {
 
         private static final List<String> LAYER_ORDER = List.of("FileInstall", "ConfigAdmin", "SCR", "framework",
                 "ipsocket OSGi glue", "ipsocket engine", "EventAdmin", "ipsocket other bundles", "other",
@@ -1027,18 +1015,6 @@ public class GatewayHeap {
         int size;
 
         void add(int v) {
-            if (size == data.length) {
-                data = Arrays.copyOf(data, size * 2);
-            }
-            data[size++] = v;
-        }
-    }
-
-    static final class LongList {
-        long[] data = new long[16];
-        int size;
-
-        void add(long v) {
             if (size == data.length) {
                 data = Arrays.copyOf(data, size * 2);
             }
