@@ -78,16 +78,21 @@ runtime_up() { [ -n "$(count_of ipsocket.impl.osgi.SocketRuntime)" ]; }
 await 120 runtime_up
 sleep 5 # let the framework finish starting (bundles, FileInstall's first scan)
 
-# Takes a histogram and a heap dump named $1, after waiting for the histogram to hold still:
-# two histograms 3 s apart whose totals differ by less than 0.5 % (at most 10 tries).
+# Takes a histogram and a heap dump named $1, after waiting for the heap to hold still: three
+# histograms 3 s apart whose totals are within 0.1 % of each other (at most 20 tries). Work in
+# flight (FileInstall's list of files being read, queued events) would otherwise be counted: it
+# shows as the "JDK only" row, held by a thread's stack.
 snapshot() {
-    local last=0 now
-    for _ in $(seq 1 10); do
-        now=$(jcmd "$jvm" GC.class_histogram | awk '$1 == "Total" { print $3 }')
-        if [ "$last" -gt 0 ] && [ $(( (now > last ? now - last : last - now) * 200 )) -lt "$now" ]; then
+    local a=0 b=0 c max min
+    for _ in $(seq 1 20); do
+        c=$(jcmd "$jvm" GC.class_histogram | awk '$1 == "Total" { print $3 }')
+        max=$(printf '%s\n' "$a" "$b" "$c" | sort -n | tail -1)
+        min=$(printf '%s\n' "$a" "$b" "$c" | sort -n | head -1)
+        if [ "$min" -gt 0 ] && [ $(( (max - min) * 1000 )) -lt "$c" ]; then
             break
         fi
-        last=$now
+        a=$b
+        b=$c
         sleep 3
     done
     jcmd "$jvm" GC.class_histogram > "$out/$1.histo"
