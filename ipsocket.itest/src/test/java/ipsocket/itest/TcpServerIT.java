@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Hashtable;
 import java.util.Map;
 
@@ -39,7 +40,7 @@ import ipsocket.api.TcpSocket;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class TcpServerIT extends SocketTestSupport {
+public class TcpServerIT extends LoggedSocketTestSupport {
 
     /**
      * Returns the framework set-up.
@@ -203,5 +204,46 @@ public class TcpServerIT extends SocketTestSupport {
         instance.dispose();
         awaitNoService(TcpServer.class, "(objectId=srv-factory)");
         assertFalse(server.isListening());
+    }
+
+    /**
+     * A second server configuration with an objectId a live server has is refused (not listening,
+     * not registered) with an ACCEPT_ERROR and a warning naming both configurations, and listens
+     * once the first is deleted: the rule sockets follow.
+     */
+    @Test
+    public void duplicateObjectIdWaitsForTheFirstToGo() throws Exception {
+        EventRecorder events = recordEvents(SocketEvents.SERVER_ALL_TOPICS);
+        org.osgi.service.cm.Configuration first = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-twin", SocketConfig.LOCAL_PORT, 0));
+        String firstPid = first.getPid();
+        awaitListening("srv-twin");
+        events.awaitEvent(on(SocketEvents.SERVER_LISTENING, "srv-twin"), TIMEOUT);
+
+        String secondPid = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-twin", SocketConfig.LOCAL_PORT, 0)).getPid();
+        Event clash = events.awaitEvent(on(SocketEvents.SERVER_ACCEPT_ERROR, "srv-twin")
+                .and(e -> String.valueOf(e.getProperty(SocketEvents.ERROR_STRING)).contains(secondPid)), TIMEOUT);
+        String text = String.valueOf(clash.getProperty(SocketEvents.ERROR_STRING));
+        assertTrue(text, text.contains(firstPid) && text.contains("already used") && text.contains("not listen"));
+        assertEquals("OperationError", clash.getProperty(SocketEvents.ERROR));
+        awaitCondition(() -> !implWarningsContaining(firstPid, secondPid, "already used").isEmpty(), TIMEOUT,
+                "a warning naming both configurations; warnings: " + implWarningsContaining());
+        Collection<ServiceReference<TcpServer>> registered = serviceReferences(TcpServer.class, "(objectId=srv-twin)");
+        assertEquals("only the first is registered", 1, registered.size());
+        assertEquals(firstPid, registered.iterator().next().getProperty(Constants.SERVICE_PID));
+        assertEquals("only the first listens", 1, events.events().stream()
+                .filter(on(SocketEvents.SERVER_LISTENING, "srv-twin")).count());
+
+        deleteConfiguration(first);
+        awaitCondition(() -> serviceReferences(TcpServer.class, "(objectId=srv-twin)").stream()
+                .anyMatch(reference -> secondPid.equals(reference.getProperty(Constants.SERVICE_PID))), TIMEOUT,
+                "the second registered once the first is gone");
+        TcpServer second = awaitService(TcpServer.class, "(objectId=srv-twin)", TIMEOUT);
+        awaitCondition(second::isListening, TIMEOUT, "the second listens: " + second.getErrorString());
+        try (Socket device = new Socket(LOOPBACK, second.getLocalPort())) {
+            awaitCondition(() -> second.getConnections().size() == 1, TIMEOUT, "the second accepts");
+        }
+        assertEquals(1, serviceReferences(TcpServer.class, "(objectId=srv-twin)").size());
     }
 }
