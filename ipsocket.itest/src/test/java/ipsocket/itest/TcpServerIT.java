@@ -135,6 +135,8 @@ public class TcpServerIT extends LoggedSocketTestSupport {
         createFactoryConfiguration(SocketPids.TCP_SERVER, props(SocketConfig.OBJECT_ID, "srv-refuse",
                 SocketConfig.LOCAL_PORT, 0, SocketConfig.ALLOWED_PEERS, new String[] {"10.0.0.0/8", "fd00::/8"}));
         ServiceReference<TcpServer> reference = awaitListening("srv-refuse");
+        assertTrue("allowedPeers is a service property, for consoles", java.util.Arrays.equals(
+                new String[] {"10.0.0.0/8", "fd00::/8"}, (String[]) reference.getProperty(SocketConfig.ALLOWED_PEERS)));
         try (Socket device = new Socket(LOOPBACK, (Integer) reference.getProperty(
                 SocketConfig.LOCAL_PORT))) {
             Event refused = events.awaitEvent(on(SocketEvents.SERVER_ACCEPT_ERROR, "srv-refuse"), TIMEOUT);

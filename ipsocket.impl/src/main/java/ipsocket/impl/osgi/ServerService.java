@@ -162,9 +162,11 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
                 return;
             }
             Dictionary<String, Object> next = serviceProperties();
-            Object port = current.getReference().getProperty(SocketConfig.LOCAL_PORT);
-            Object address = current.getReference().getProperty(SocketConfig.LOCAL_ADDRESS);
-            if (!next.get(SocketConfig.LOCAL_PORT).equals(port) || !next.get(SocketConfig.LOCAL_ADDRESS).equals(address)) {
+            boolean same = true;
+            for (String key : new String[] {SocketConfig.LOCAL_PORT, SocketConfig.LOCAL_ADDRESS, SocketConfig.ALLOWED_PEERS}) {
+                same &= java.util.Objects.deepEquals(next.get(key), current.getReference().getProperty(key));
+            }
+            if (!same) { // no MODIFIED event for nothing
                 try {
                     current.setProperties(next);
                 } catch (IllegalStateException unregistered) {
@@ -179,6 +181,8 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
         properties.put(SocketConfig.OBJECT_ID, server.getObjectId());
         properties.put(SocketConfig.LOCAL_ADDRESS, server.getLocalAddress());
         properties.put(SocketConfig.LOCAL_PORT, server.getLocalPort());
+        // for consoles (ipsocket:info): who may connect, as applied; empty when everyone may
+        properties.put(SocketConfig.ALLOWED_PEERS, server.getAllowedPeers().toArray(new String[0]));
         return properties;
     }
 }
