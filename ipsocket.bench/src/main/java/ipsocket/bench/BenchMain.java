@@ -32,7 +32,7 @@ public final class BenchMain {
             "modes: " + Options.ALL_MODES + " (default: all)",
             "options: --quick --json FILE --impls nio,ipsocket,netty,netty-epoll --port P (external peer)",
             "         --secs S --mib M --chunk B --msg B --dgram B --lines N --conns N --runs R",
-            "         --warmup S --io-threads T --in-process (conn-scale, events) --no-jmh --verbose");
+            "         --warmup S --io-threads T --in-process (conn-scale, server-scale, events) --no-jmh --verbose");
 
     private BenchMain() {
     }
@@ -64,6 +64,10 @@ public final class BenchMain {
         }
         if (args.length > 0 && args[0].equals("conn-scale-child")) {
             ConnScale.child(Options.rest(args, 1));
+            return 0;
+        }
+        if (args.length > 0 && args[0].equals("server-scale-child")) {
+            ServerScale.child(Options.rest(args, 1));
             return 0;
         }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -129,6 +133,7 @@ public final class BenchMain {
             out.println("== " + mode + " ==");
             out.flush();
             List<Result> modeResults = mode.equals("conn-scale") ? runConnScale(o, out)
+                    : mode.equals("server-scale") ? runServerScale(o, out)
                     : mode.equals("events") ? List.of(EventsBench.run(o, out, notes))
                     : mode.startsWith("server-") ? runServerMode(mode, o, out) : runMode(mode, o, out);
             for (Result r : modeResults) {
@@ -224,6 +229,14 @@ public final class BenchMain {
                 long bytes = warm ? Math.min(o.bytes(), 128L << 20) : o.bytes();
                 long nanos = c.tcpThroughput(addr, bytes, o.chunk(),
                         Deadline.in(30_000 + bytes / 20_000, "tcp-throughput of " + bytes + " bytes"));
+                v.put("MBps", bytes / 1e6 / (nanos / 1e9));
+                v.put("secs", nanos / 1e9);
+                break;
+            }
+            case "server-throughput": {
+                long bytes = warm ? Math.min(o.bytes(), 64L << 20) : o.bytes();
+                long nanos = c.echoThroughput(addr, bytes, o.chunk(),
+                        Deadline.in(30_000 + bytes / 10_000, "server-throughput of " + bytes + " bytes"));
                 v.put("MBps", bytes / 1e6 / (nanos / 1e9));
                 v.put("secs", nanos / 1e9);
                 break;
@@ -384,6 +397,46 @@ public final class BenchMain {
         } finally {
             if (peer != null) {
                 peer.close();
+            }
+        }
+        return new ArrayList<>(results.values());
+    }
+
+    /**
+     * server-scale: each implementation's server holds N connections, measured in a child JVM
+     * (or in this one with --in-process); runs interleaved between implementations.
+     */
+    private static List<Result> runServerScale(Options o, PrintStream out) {
+        int n = o.conns();
+        long maxFds = maxFileDescriptors();
+        long needed = (o.inProcess ? 2L * n : n) + 256; // the client's here, the server's in the child
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (String impl : o.impls) {
+            Result r = new Result(impl, "server-scale");
+            results.put(impl, r);
+            String why = o.port != 0 ? "server modes run their own servers (no --port)" : Clients.unavailable(impl);
+            if (why != null) {
+                r.error = why;
+                r.note = why;
+            } else if (maxFds > 0 && needed > maxFds) {
+                r.error = "needs about " + needed + " file descriptors per process, the limit is " + maxFds
+                        + ": raise it (ulimit -n 65536) or lower --conns";
+            }
+        }
+        for (int run = 1; run <= o.runs(); run++) {
+            for (Result r : results.values()) {
+                if (r.error != null) {
+                    continue;
+                }
+                try {
+                    Map<String, Double> v = ServerScale.run(r.impl, n, o.ioThreads(), o.warmupSecs(), o.inProcess, out);
+                    r.addRun(v);
+                    if (o.verbose) {
+                        out.println("RUN " + run + " impl=" + r.impl + " mode=server-scale " + v);
+                    }
+                } catch (Exception e) {
+                    r.error = "run " + run + " failed: " + e;
+                }
             }
         }
         return new ArrayList<>(results.values());

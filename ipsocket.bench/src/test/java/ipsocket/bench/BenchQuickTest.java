@@ -35,7 +35,9 @@ class BenchQuickTest {
             "udp-recv", List.of("recv_pps", "peer_sent_pps"),
             "conn-scale", List.of("connect_ms", "ready_ms", "io_threads"),
             "server-accept", List.of("accepts_per_s"),
-            "server-echo", List.of("rtps", "p50_us", "p99_us"));
+            "server-echo", List.of("rtps", "p50_us", "p99_us"),
+            "server-throughput", List.of("MBps"),
+            "server-scale", List.of("connect_ms", "ready_ms"));
     /** The events mode (ipsocket only, in an embedded Felix): figures that must be positive. */
     private static final List<String> EVENTS_PRIMARY = List.of("tx_nobridge_MBps", "tx_nosub_MBps", "tx_sub_MBps",
             "tx_sub_ratio", "rx_nosub_MBps", "rx_sub_MBps", "rx_data_nosub_MBps", "rx_data_sub_MBps",
