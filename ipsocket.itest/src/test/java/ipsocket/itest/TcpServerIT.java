@@ -248,4 +248,41 @@ public class TcpServerIT extends LoggedSocketTestSupport {
         }
         assertEquals(1, serviceReferences(TcpServer.class, "(objectId=srv-twin)").size());
     }
+
+    /**
+     * A changed listening key (here the backlog, with port 0) listens anew and the service
+     * property localPort follows; the open connection stays and takes a changed option.
+     */
+    @Test
+    public void aChangedConfigurationListensAnewAndConnectionsStay() throws Exception {
+        EventRecorder events = recordEvents(SocketEvents.SERVER_ALL_TOPICS);
+        org.osgi.service.cm.Configuration configuration = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-move", SocketConfig.LOCAL_PORT, 0));
+        ServiceReference<TcpServer> reference = awaitListening("srv-move");
+        TcpServer server = bundleContext.getService(reference);
+        try (Socket device = new Socket(LOOPBACK, server.getLocalPort())) {
+            awaitCondition(() -> server.getConnections().size() == 1, TIMEOUT, "the device accepted");
+            TcpSocket connection = server.getConnections().get(0);
+            assertFalse(connection.isLowDelay());
+
+            updateConfiguration(configuration, props(SocketConfig.OBJECT_ID, "srv-move", SocketConfig.LOCAL_PORT, 0,
+                    SocketConfig.MAX_PENDING_CONNECTIONS, 10, SocketConfig.LOW_DELAY, true));
+            awaitCondition(() -> events.events().stream().filter(on(SocketEvents.SERVER_LISTENING, "srv-move"))
+                    .count() == 2, TIMEOUT, "a second LISTENING: it listens anew");
+            awaitCondition(() -> server.isListening() && Integer.valueOf(server.getLocalPort()).equals(
+                    reference.getProperty(SocketConfig.LOCAL_PORT)), TIMEOUT, "localPort follows the new listening port");
+            assertEquals(10, server.getMaxPendingConnections());
+            awaitCondition(connection::isLowDelay, TIMEOUT, "the changed option reaches the open connection");
+            assertEquals(SocketState.CONNECTED, connection.getState());
+
+            device.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
+            awaitCondition(connection::canReadLine, TIMEOUT, "the open connection still reads");
+            assertEquals("still here", connection.readLine());
+            try (Socket next = new Socket(LOOPBACK, server.getLocalPort())) {
+                awaitCondition(() -> server.getConnections().size() == 2, TIMEOUT, "a client on the new port accepted");
+            }
+        } finally {
+            bundleContext.ungetService(reference);
+        }
+    }
 }
