@@ -32,7 +32,7 @@ public final class BenchMain {
             "modes: " + Options.ALL_MODES + " (default: all)",
             "options: --quick --json FILE --impls nio,ipsocket,netty,netty-epoll --port P (external peer)",
             "         --secs S --mib M --chunk B --msg B --dgram B --lines N --conns N --runs R",
-            "         --warmup S --io-threads T --in-process (conn-scale, events) --no-jmh --verbose");
+            "         --warmup S --io-threads T --in-process (conn-scale, server-scale, events) --no-jmh --verbose");
 
     private BenchMain() {
     }
@@ -64,6 +64,10 @@ public final class BenchMain {
         }
         if (args.length > 0 && args[0].equals("conn-scale-child")) {
             ConnScale.child(Options.rest(args, 1));
+            return 0;
+        }
+        if (args.length > 0 && args[0].equals("server-scale-child")) {
+            ServerScale.child(Options.rest(args, 1));
             return 0;
         }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -129,6 +133,7 @@ public final class BenchMain {
             out.println("== " + mode + " ==");
             out.flush();
             List<Result> modeResults = mode.equals("conn-scale") ? runConnScale(o, out)
+                    : mode.equals("server-scale") ? runServerScale(o, out)
                     : mode.equals("events") ? List.of(EventsBench.run(o, out, notes))
                     : mode.startsWith("server-") ? runServerMode(mode, o, out) : runMode(mode, o, out);
             for (Result r : modeResults) {
@@ -220,10 +225,12 @@ public final class BenchMain {
             throws Exception {
         Map<String, Double> v = new LinkedHashMap<>();
         switch (mode) {
-            case "tcp-throughput": {
+            case "tcp-throughput":
+            case "server-throughput": {
                 long bytes = warm ? Math.min(o.bytes(), 128L << 20) : o.bytes();
-                long nanos = c.tcpThroughput(addr, bytes, o.chunk(),
-                        Deadline.in(30_000 + bytes / 20_000, "tcp-throughput of " + bytes + " bytes"));
+                Deadline d = Deadline.in(30_000 + bytes / 10_000, mode + " of " + bytes + " bytes");
+                long nanos = mode.equals("tcp-throughput") ? c.tcpThroughput(addr, bytes, o.chunk(), d)
+                        : c.echoThroughput(addr, bytes, o.chunk(), d); // to an echo server and back
                 v.put("MBps", bytes / 1e6 / (nanos / 1e9));
                 v.put("secs", nanos / 1e9);
                 break;
@@ -362,45 +369,69 @@ public final class BenchMain {
 
     private static List<Result> runConnScale(Options o, PrintStream out) throws Exception {
         int n = o.conns();
-        Map<String, Result> results = new LinkedHashMap<>();
-        long maxFds = maxFileDescriptors();
-        long needed = (o.inProcess ? 2L * n : n) + 256;
         Peer peer = o.port == 0 ? Peer.forMode("conn-scale", 0) : null;
         InetSocketAddress addr = peer != null ? peer.address() : Peer.loopback(o.port);
         try {
-            for (String impl : o.impls) {
-                Result r = new Result(impl, "conn-scale");
-                results.put(impl, r);
-                String why = Clients.unavailable(impl);
-                if (why != null) {
-                    r.error = why;
-                    r.note = why;
-                } else if (maxFds > 0 && needed > maxFds) {
-                    r.error = "needs about " + needed + " file descriptors, the limit is " + maxFds
-                            + ": raise it (ulimit -n 65536) or lower --conns";
-                }
-            }
-            for (int run = 1; run <= o.runs(); run++) {
-                for (Result r : results.values()) {
-                    if (r.error != null) {
-                        continue;
-                    }
-                    try {
-                        Map<String, Double> v = o.inProcess
-                                ? ConnScale.measure(r.impl, addr, n, o.ioThreads(), o.warmupSecs())
-                                : ConnScale.forked(r.impl, addr, n, o.ioThreads(), o.warmupSecs(), out);
-                        r.addRun(v);
-                        if (o.verbose) {
-                            out.println("RUN " + run + " impl=" + r.impl + " mode=conn-scale " + v);
-                        }
-                    } catch (Exception e) {
-                        r.error = "run " + run + " failed: " + e;
-                    }
-                }
-            }
+            return runScaleMode("conn-scale", o, out, null, impl -> o.inProcess
+                    ? ConnScale.measure(impl, addr, n, o.ioThreads(), o.warmupSecs())
+                    : ConnScale.forked(impl, addr, n, o.ioThreads(), o.warmupSecs(), out));
         } finally {
             if (peer != null) {
                 peer.close();
+            }
+        }
+    }
+
+    /**
+     * server-scale: each implementation's server holds N connections, measured in a child JVM
+     * (or in this one with --in-process).
+     */
+    private static List<Result> runServerScale(Options o, PrintStream out) {
+        String notHere = o.port != 0 ? "server modes run their own servers (no --port)" : null;
+        return runScaleMode("server-scale", o, out, notHere, impl -> ServerScale.run(impl, o.conns(), o.ioThreads(),
+                o.warmupSecs(), o.inProcess, out));
+    }
+
+    /** One measurement of an implementation in a scale mode. */
+    private interface ScaleRun {
+        Map<String, Double> measure(String impl) throws Exception;
+    }
+
+    /**
+     * A scale mode: N connections per process (the measured one and the other side; 2N in one
+     * process with --in-process), checked against the descriptor limit first; runs interleaved
+     * between implementations.
+     */
+    private static List<Result> runScaleMode(String mode, Options o, PrintStream out, String notHere, ScaleRun scale) {
+        Map<String, Result> results = new LinkedHashMap<>();
+        long maxFds = maxFileDescriptors();
+        long needed = (o.inProcess ? 2L * o.conns() : o.conns()) + 256;
+        for (String impl : o.impls) {
+            Result r = new Result(impl, mode);
+            results.put(impl, r);
+            String why = notHere != null ? notHere : Clients.unavailable(impl);
+            if (why != null) {
+                r.error = why;
+                r.note = why;
+            } else if (maxFds > 0 && needed > maxFds) {
+                r.error = "needs about " + needed + " file descriptors per process, the limit is " + maxFds
+                        + ": raise it (ulimit -n 65536) or lower --conns";
+            }
+        }
+        for (int run = 1; run <= o.runs(); run++) {
+            for (Result r : results.values()) {
+                if (r.error != null) {
+                    continue;
+                }
+                try {
+                    Map<String, Double> v = scale.measure(r.impl);
+                    r.addRun(v);
+                    if (o.verbose) {
+                        out.println("RUN " + run + " impl=" + r.impl + " mode=" + mode + " " + v);
+                    }
+                } catch (Exception e) {
+                    r.error = "run " + run + " failed: " + e;
+                }
             }
         }
         return new ArrayList<>(results.values());

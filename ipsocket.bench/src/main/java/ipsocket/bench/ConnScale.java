@@ -139,7 +139,8 @@ public final class ConnScale {
         System.out.flush();
     }
 
-    private static Map<String, Double> parse(String text) {
+    /** The figures of a child's {@code CHILD k=v ...} line (without the prefix). */
+    static Map<String, Double> parse(String text) {
         Map<String, Double> v = new LinkedHashMap<>();
         for (String kv : text.trim().split("\\s+")) {
             int eq = kv.indexOf('=');

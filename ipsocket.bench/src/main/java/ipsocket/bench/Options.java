@@ -14,7 +14,7 @@ public final class Options {
     /** Every mode, in run order. */
     public static final List<String> ALL_MODES =
             List.of("tcp-throughput", "tcp-pingpong", "tcp-lines", "udp", "udp-recv", "conn-scale", "server-accept",
-                    "server-echo", "events", "tls-throughput", "tls-handshakes");
+                    "server-echo", "server-throughput", "server-scale", "events", "tls-throughput", "tls-handshakes");
     /** Every client implementation, nio first (the reference of the ratios). */
     public static final List<String> ALL_IMPLS = List.of("nio", "ipsocket", "netty", "netty-epoll");
 

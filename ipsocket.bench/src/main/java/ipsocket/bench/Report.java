@@ -33,6 +33,9 @@ public final class Report {
                 "rss_kib_per_conn", "io_threads"));
         TABLE_KEYS.put("server-accept", List.of("accepts_per_s"));
         TABLE_KEYS.put("server-echo", List.of("rtps", "p50_us", "p99_us"));
+        TABLE_KEYS.put("server-throughput", List.of("MBps"));
+        TABLE_KEYS.put("server-scale", List.of("connect_ms", "ready_ms", "mem_kib_per_conn", "heap_kib_per_conn",
+                "rss_kib_per_conn"));
     }
 
     private final Options options;
@@ -249,7 +252,15 @@ public final class Report {
             t.add(check("PERFORMANCE.md: idle socket costs less memory than Netty's", mem < nettyMem,
                     fmt("%.2f vs %.2f KiB/conn", mem, nettyMem)));
         }
-        for (String[] serverFigure : new String[][] {{"server-accept", "accepts_per_s"}, {"server-echo", "rtps"}}) {
+        Double serverMem = value("ipsocket", "server-scale", "mem_kib_per_conn");
+        Double epollServerMem = value("netty-epoll", "server-scale", "mem_kib_per_conn");
+        if (serverMem != null && epollServerMem != null) {
+            t.add(check("issue 17: memory per accepted connection below Netty epoll's", serverMem < epollServerMem,
+                    fmt("%.2f vs %.2f KiB/conn at %s conns", serverMem, epollServerMem,
+                            Result.format(value("ipsocket", "server-scale", "conns")))));
+        }
+        for (String[] serverFigure : new String[][] {{"server-accept", "accepts_per_s"}, {"server-echo", "rtps"},
+                {"server-throughput", "MBps"}}) {
             Double ours = value("ipsocket", serverFigure[0], serverFigure[1]);
             Double nettyNio = value("netty", serverFigure[0], serverFigure[1]);
             if (ours != null && nettyNio != null) {

@@ -27,17 +27,19 @@ import ipsocket.bench.events.EventsBench;
  */
 class BenchQuickTest {
     /** The figures every mode must report as positive numbers. */
-    private static final Map<String, List<String>> PRIMARY = Map.of(
-            "tcp-throughput", List.of("MBps"),
-            "tcp-pingpong", List.of("rtps", "p50_us", "p99_us"),
-            "tcp-lines", List.of("lines_per_s"),
-            "udp", List.of("recv_pps", "sent_pps"),
-            "udp-recv", List.of("recv_pps", "peer_sent_pps"),
-            "conn-scale", List.of("connect_ms", "ready_ms", "io_threads"),
-            "server-accept", List.of("accepts_per_s"),
-            "server-echo", List.of("rtps", "p50_us", "p99_us"),
-            "tls-throughput", List.of("MBps"),
-            "tls-handshakes", List.of("full_per_s", "resumed_per_s"));
+    private static final Map<String, List<String>> PRIMARY = Map.ofEntries(
+            Map.entry("tcp-throughput", List.of("MBps")),
+            Map.entry("tcp-pingpong", List.of("rtps", "p50_us", "p99_us")),
+            Map.entry("tcp-lines", List.of("lines_per_s")),
+            Map.entry("udp", List.of("recv_pps", "sent_pps")),
+            Map.entry("udp-recv", List.of("recv_pps", "peer_sent_pps")),
+            Map.entry("conn-scale", List.of("connect_ms", "ready_ms", "io_threads")),
+            Map.entry("server-accept", List.of("accepts_per_s")),
+            Map.entry("server-echo", List.of("rtps", "p50_us", "p99_us")),
+            Map.entry("tls-throughput", List.of("MBps")),
+            Map.entry("tls-handshakes", List.of("full_per_s", "resumed_per_s")),
+            Map.entry("server-throughput", List.of("MBps")),
+            Map.entry("server-scale", List.of("connect_ms", "ready_ms")));
     /** The events mode (ipsocket only, in an embedded Felix): figures that must be positive. */
     private static final List<String> EVENTS_PRIMARY = List.of("tx_nobridge_MBps", "tx_nosub_MBps", "tx_sub_MBps",
             "tx_sub_ratio", "rx_nosub_MBps", "rx_sub_MBps", "rx_data_nosub_MBps", "rx_data_sub_MBps",

@@ -148,6 +148,32 @@ class GatewayShellIT {
                     + "\\s+TCP\\s+Connected.*"), "list shows the connection under gwsrv");
             type(console, "ipsocket:write " + connection + " \"to the device\\n\"");
             assertEquals("to the device\n", new String(device.getInputStream().readNBytes(14), StandardCharsets.UTF_8));
+
+            // info on a server: state, endpoint, limits, allowed peers, its connections by objectId
+            type(console, "ipsocket:info gwsrv");
+            awaitOutput("local                127.0.0.1:" + port.group(1));
+            awaitOutput("state                Listening");
+            awaitOutput("maxConnections       64");
+            awaitOutput("maxPendingConnections 30");
+            awaitOutput("allowedPeers         (all)");
+            awaitOutput("connections          1");
+            awaitOutput("  connection         " + connection + " Connected");
+
+            // a second server on the same port: Closed, with the error and its allowedPeers
+            type(console, "ipsocket:create server gwsrv2 localPort=" + port.group(1)
+                    + " allowedPeers=10.0.0.0/8,fd00::/8 maxConnections=5");
+            awaitOutput("configured ipsocket.TcpServer~gwsrv2");
+            await(() -> Pattern.compile("srv gwsrv2\\s+ACCEPT_ERROR.*AddressInUseError").matcher(output).find(),
+                    "the console shows gwsrv2's ACCEPT_ERROR");
+            type(console, "ipsocket:info gwsrv2");
+            awaitOutput("objectId             gwsrv2");
+            awaitOutput("state                Closed");
+            awaitOutput("error                AddressInUseError");
+            awaitOutput("allowedPeers         10.0.0.0/8,fd00::/8");
+            awaitOutput("maxConnections       5");
+            awaitOutput("connections          0");
+            type(console, "ipsocket:delete gwsrv2");
+            awaitOutput("deleted ipsocket.TcpServer~gwsrv2");
         }
         type(console, "ipsocket:delete gwsrv");
         awaitOutput("deleted ipsocket.TcpServer~gwsrv");

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Hashtable;
 import java.util.Map;
 
@@ -39,7 +40,7 @@ import ipsocket.api.TcpSocket;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class TcpServerIT extends SocketTestSupport {
+public class TcpServerIT extends LoggedSocketTestSupport {
 
     /**
      * Returns the framework set-up.
@@ -134,6 +135,8 @@ public class TcpServerIT extends SocketTestSupport {
         createFactoryConfiguration(SocketPids.TCP_SERVER, props(SocketConfig.OBJECT_ID, "srv-refuse",
                 SocketConfig.LOCAL_PORT, 0, SocketConfig.ALLOWED_PEERS, new String[] {"10.0.0.0/8", "fd00::/8"}));
         ServiceReference<TcpServer> reference = awaitListening("srv-refuse");
+        assertTrue("allowedPeers is a service property, for consoles", java.util.Arrays.equals(
+                new String[] {"10.0.0.0/8", "fd00::/8"}, (String[]) reference.getProperty(SocketConfig.ALLOWED_PEERS)));
         try (Socket device = new Socket(LOOPBACK, (Integer) reference.getProperty(
                 SocketConfig.LOCAL_PORT))) {
             Event refused = events.awaitEvent(on(SocketEvents.SERVER_ACCEPT_ERROR, "srv-refuse"), TIMEOUT);
@@ -203,5 +206,83 @@ public class TcpServerIT extends SocketTestSupport {
         instance.dispose();
         awaitNoService(TcpServer.class, "(objectId=srv-factory)");
         assertFalse(server.isListening());
+    }
+
+    /**
+     * A second server configuration with an objectId a live server has is refused (not listening,
+     * not registered) with an ACCEPT_ERROR and a warning naming both configurations, and listens
+     * once the first is deleted: the rule sockets follow.
+     */
+    @Test
+    public void duplicateObjectIdWaitsForTheFirstToGo() throws Exception {
+        EventRecorder events = recordEvents(SocketEvents.SERVER_ALL_TOPICS);
+        org.osgi.service.cm.Configuration first = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-twin", SocketConfig.LOCAL_PORT, 0));
+        String firstPid = first.getPid();
+        awaitListening("srv-twin");
+        events.awaitEvent(on(SocketEvents.SERVER_LISTENING, "srv-twin"), TIMEOUT);
+
+        String secondPid = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-twin", SocketConfig.LOCAL_PORT, 0)).getPid();
+        Event clash = events.awaitEvent(on(SocketEvents.SERVER_ACCEPT_ERROR, "srv-twin")
+                .and(e -> String.valueOf(e.getProperty(SocketEvents.ERROR_STRING)).contains(secondPid)), TIMEOUT);
+        String text = String.valueOf(clash.getProperty(SocketEvents.ERROR_STRING));
+        assertTrue(text, text.contains(firstPid) && text.contains("already used") && text.contains("not listen"));
+        assertEquals("OperationError", clash.getProperty(SocketEvents.ERROR));
+        awaitCondition(() -> !implWarningsContaining(firstPid, secondPid, "already used").isEmpty(), TIMEOUT,
+                "a warning naming both configurations; warnings: " + implWarningsContaining());
+        Collection<ServiceReference<TcpServer>> registered = serviceReferences(TcpServer.class, "(objectId=srv-twin)");
+        assertEquals("only the first is registered", 1, registered.size());
+        assertEquals(firstPid, registered.iterator().next().getProperty(Constants.SERVICE_PID));
+        assertEquals("only the first listens", 1, events.events().stream()
+                .filter(on(SocketEvents.SERVER_LISTENING, "srv-twin")).count());
+
+        deleteConfiguration(first);
+        awaitCondition(() -> serviceReferences(TcpServer.class, "(objectId=srv-twin)").stream()
+                .anyMatch(reference -> secondPid.equals(reference.getProperty(Constants.SERVICE_PID))), TIMEOUT,
+                "the second registered once the first is gone");
+        TcpServer second = awaitService(TcpServer.class, "(objectId=srv-twin)", TIMEOUT);
+        awaitCondition(second::isListening, TIMEOUT, "the second listens: " + second.getErrorString());
+        try (Socket device = new Socket(LOOPBACK, second.getLocalPort())) {
+            awaitCondition(() -> second.getConnections().size() == 1, TIMEOUT, "the second accepts");
+        }
+        assertEquals(1, serviceReferences(TcpServer.class, "(objectId=srv-twin)").size());
+    }
+
+    /**
+     * A changed listening key (here the backlog, with port 0) listens anew and the service
+     * property localPort follows; the open connection stays and takes a changed option.
+     */
+    @Test
+    public void aChangedConfigurationListensAnewAndConnectionsStay() throws Exception {
+        EventRecorder events = recordEvents(SocketEvents.SERVER_ALL_TOPICS);
+        org.osgi.service.cm.Configuration configuration = createFactoryConfiguration(SocketPids.TCP_SERVER,
+                props(SocketConfig.OBJECT_ID, "srv-move", SocketConfig.LOCAL_PORT, 0));
+        ServiceReference<TcpServer> reference = awaitListening("srv-move");
+        TcpServer server = bundleContext.getService(reference);
+        try (Socket device = new Socket(LOOPBACK, server.getLocalPort())) {
+            awaitCondition(() -> server.getConnections().size() == 1, TIMEOUT, "the device accepted");
+            TcpSocket connection = server.getConnections().get(0);
+            assertFalse(connection.isLowDelay());
+
+            updateConfiguration(configuration, props(SocketConfig.OBJECT_ID, "srv-move", SocketConfig.LOCAL_PORT, 0,
+                    SocketConfig.MAX_PENDING_CONNECTIONS, 10, SocketConfig.LOW_DELAY, true));
+            awaitCondition(() -> events.events().stream().filter(on(SocketEvents.SERVER_LISTENING, "srv-move"))
+                    .count() == 2, TIMEOUT, "a second LISTENING: it listens anew");
+            awaitCondition(() -> server.isListening() && Integer.valueOf(server.getLocalPort()).equals(
+                    reference.getProperty(SocketConfig.LOCAL_PORT)), TIMEOUT, "localPort follows the new listening port");
+            assertEquals(10, server.getMaxPendingConnections());
+            awaitCondition(connection::isLowDelay, TIMEOUT, "the changed option reaches the open connection");
+            assertEquals(SocketState.CONNECTED, connection.getState());
+
+            device.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
+            awaitCondition(connection::canReadLine, TIMEOUT, "the open connection still reads");
+            assertEquals("still here", connection.readLine());
+            try (Socket next = new Socket(LOOPBACK, server.getLocalPort())) {
+                awaitCondition(() -> server.getConnections().size() == 2, TIMEOUT, "a client on the new port accepted");
+            }
+        } finally {
+            bundleContext.ungetService(reference);
+        }
     }
 }

@@ -72,6 +72,8 @@ public class SocketCommands {
 
     private final List<IpSocket> sockets = new CopyOnWriteArrayList<>();
     private final List<TcpServer> servers = new CopyOnWriteArrayList<>();
+    /** Each server's {@code allowedPeers} service property (not in the TcpServer API). */
+    private final Map<TcpServer, String[]> allowedPeers = new java.util.concurrent.ConcurrentHashMap<>();
     private final ConfigurationAdmin configurationAdmin;
     private final BundleContext context;
 
@@ -99,13 +101,20 @@ public class SocketCommands {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addServer(TcpServer server) {
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedServer")
+    void addServer(TcpServer server, Map<String, Object> properties) {
+        updatedServer(server, properties);
         servers.add(server);
+    }
+
+    void updatedServer(TcpServer server, Map<String, Object> properties) {
+        Object peers = properties.get(SocketConfig.ALLOWED_PEERS);
+        allowedPeers.put(server, peers instanceof String[] ? (String[]) peers : new String[0]);
     }
 
     void removeServer(TcpServer server) {
         servers.remove(server);
+        allowedPeers.remove(server);
     }
 
     /**
@@ -131,7 +140,7 @@ public class SocketCommands {
         }
         for (TcpServer server : sortedServers) {
             out.append(String.format("%-20s %-4s %-12s %-28s %-30s %10s%n", server.getObjectId(), "SRV",
-                    server.isListening() ? (server.isPaused() ? "Paused" : "Listening") : "Closed",
+                    serverState(server),
                     server.getLocalAddress() + ":" + server.getLocalPort(), server.getError().seedName(),
                     server.getConnections().size() + " conn"));
             for (IpSocket socket : sorted) {
@@ -168,15 +177,25 @@ public class SocketCommands {
         return false;
     }
 
+    private static String serverState(TcpServer server) {
+        return server.isListening() ? (server.isPaused() ? "Paused" : "Listening") : "Closed";
+    }
+
     /**
-     * Shows everything about one socket.
+     * Shows everything about one socket or server.
      *
-     * @param name the socket's object id
+     * @param name the socket's or server's object id
      * @return the socket's state, addresses, counters and properties (private ones, with a
-     *         leading dot, left out)
+     *         leading dot, left out); or the server's state, endpoint, limits, allowed peers,
+     *         error and connections
      */
-    @Descriptor("show the state, addresses, counters and every property of a socket")
-    public String info(@Descriptor("the socket's objectId, or its configuration name") String name) {
+    @Descriptor("show the state, addresses, counters and every property of a socket, or a server's state,"
+            + " limits and connections")
+    public String info(@Descriptor("the socket's or server's objectId, or its configuration name") String name) {
+        TcpServer server = findServer(name);
+        if (server != null) {
+            return serverInfo(server);
+        }
         IpSocket socket = require(name);
         StringBuilder out = new StringBuilder();
         line(out, "objectId", socket.getObjectId());
@@ -210,6 +229,49 @@ public class SocketCommands {
             }
             Object value = property.getValue();
             line(out, property.getKey(), value instanceof String[] ? String.join(",", (String[]) value) : value);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Finds a server by object id or configuration name; a socket with that exact object id
+     * comes first (socket and server names are separate).
+     */
+    private TcpServer findServer(String name) {
+        for (IpSocket socket : sockets) {
+            if (socket.getObjectId().equals(name)) {
+                return null;
+            }
+        }
+        TcpServer byConfigurationName = null;
+        for (TcpServer server : servers) {
+            if (server.getObjectId().equals(name)) {
+                return server;
+            }
+            if (byConfigurationName == null && server.getObjectId().equals(SocketPids.TCP_SERVER + "~" + name)) {
+                byConfigurationName = server;
+            }
+        }
+        return byConfigurationName;
+    }
+
+    private String serverInfo(TcpServer server) {
+        StringBuilder out = new StringBuilder();
+        line(out, "objectId", server.getObjectId());
+        line(out, "type", "SRV");
+        line(out, "state", serverState(server));
+        line(out, "error", server.getError().seedName() + " (" + server.getError().value() + ")");
+        line(out, "errorString", server.getErrorString());
+        line(out, "local", server.getLocalAddress() + ":" + server.getLocalPort());
+        line(out, "maxConnections", server.getMaxConnections());
+        line(out, "maxPendingConnections", server.getMaxPendingConnections());
+        String[] peers = allowedPeers.getOrDefault(server, new String[0]);
+        line(out, "allowedPeers", peers.length == 0 ? "(all)" : String.join(",", peers));
+        List<TcpSocket> connections = new ArrayList<>(server.getConnections());
+        connections.sort(Comparator.comparing(TcpSocket::getObjectId));
+        line(out, "connections", connections.size());
+        for (TcpSocket connection : connections) {
+            line(out, "  connection", connection.getObjectId() + " " + connection.getState().seedName());
         }
         return out.toString();
     }

@@ -164,6 +164,44 @@ public final class NioClient implements Client {
     }
 
     @Override
+    public long echoThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
+        try (Selector sel = Selector.open(); SocketChannel ch = connect(sel, peer, false, d)) {
+            ByteBuffer out = ByteBuffer.allocateDirect(chunk);
+            out.put(Proto.pattern(chunk)).flip().limit((int) Math.min(chunk, bytes));
+            ByteBuffer in = ByteBuffer.allocateDirect(Math.max(chunk, 64 * 1024));
+            SelectionKey key = ch.register(sel, 0);
+            long sent = out.limit();
+            long received = 0;
+            long start = System.nanoTime();
+            while (received < bytes) {
+                // Both directions on one thread, never blocking on either: the echo of what was
+                // sent must be read for the server to keep taking more.
+                int written = out.hasRemaining() ? ch.write(out) : 0;
+                if (!out.hasRemaining() && sent < bytes) {
+                    out.clear().limit((int) Math.min(chunk, bytes - sent));
+                    sent += out.limit();
+                }
+                in.clear();
+                int read = ch.read(in);
+                if (read < 0) {
+                    throw new IOException("echo server closed after " + received + " of " + bytes + " bytes");
+                }
+                received += read;
+                if (written == 0 && read == 0) {
+                    key.interestOps(SelectionKey.OP_READ | (out.hasRemaining() ? SelectionKey.OP_WRITE : 0));
+                    d.check();
+                    sel.select(d.waitMillis());
+                    sel.selectedKeys().clear();
+                }
+            }
+            if (received != bytes) {
+                throw new IOException("echo server returned " + received + " bytes for " + bytes);
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    @Override
     public Latencies tcpPingPong(InetSocketAddress peer, int msg, long nanos, Deadline d) throws Exception {
         try (Selector sel = Selector.open(); SocketChannel ch = connect(sel, peer, true, d)) {
             ByteBuffer out = ByteBuffer.allocateDirect(msg);

@@ -51,13 +51,30 @@ final class IpsocketEchoServer implements Peer {
         loops.close();
     }
 
-    /** Writes back what arrives; one listener for every connection. */
+    /**
+     * Writes back what arrives, no more than the write buffer takes (the rest stays in the read
+     * buffer, whose limit stops reading from the OS: TCP backpressure, so a bulk stream is echoed
+     * whole); one listener for every connection.
+     */
     private enum Echo implements SocketListener {
         INSTANCE;
 
         @Override
         public void readyRead(IpSocket socket) {
-            socket.write(socket.readAll());
+            pump(socket);
+        }
+
+        @Override
+        public void bytesWritten(IpSocket socket, long bytes) {
+            pump(socket);
+        }
+
+        private static void pump(IpSocket socket) {
+            long room = socket.getWriteBufferLimit() - socket.getBytesToWrite();
+            long available = socket.getBytesAvailable();
+            if (room > 0 && available > 0) {
+                socket.write(socket.read((int) Math.min(room, available)));
+            }
         }
     }
 }

@@ -25,10 +25,9 @@ import ipsocket.impl.server.TcpServerImpl;
  * listens on, give its connections events and services ({@link ConnectionServices}), and close it
  * with its connections when the component goes.
  */
-final class ServerService implements TcpServerListener {
+final class ServerService extends ObjectIdClaim implements TcpServerListener {
     private final TcpServerImpl server;
     private final SocketRuntime runtime;
-    private final String configurationName;
     private final Map<String, Object> identity;
     private final ConnectionServices connections;
     private final Object propertiesLock = new Object();
@@ -36,6 +35,9 @@ final class ServerService implements TcpServerListener {
 
     /**
      * Creates the support, applies the first configuration and listens; registers nothing yet.
+     * When a live server already has the object id, this one waits instead (as a socket does): it
+     * does not listen, is not registered, reports the clash naming both configurations
+     * (ACCEPT_ERROR and a warning), and starts when the other goes away.
      *
      * @param server the server
      * @param runtime the shared runtime
@@ -43,26 +45,27 @@ final class ServerService implements TcpServerListener {
      * @param properties the component properties
      */
     ServerService(TcpServerImpl server, SocketRuntime runtime, BundleContext context, Map<String, Object> properties) {
+        super(properties);
         this.server = server;
         this.runtime = runtime;
-        this.configurationName = SocketService.configurationName(properties);
         this.identity = SocketService.identityOf(properties);
         Map<String, Object> connectionIdentity = new HashMap<>(identity);
         connectionIdentity.remove(Constants.SERVICE_PID); // the server's configuration, not the connection's
         this.connections = new ConnectionServices(runtime, context, Map.copyOf(connectionIdentity));
         server.setConnectionObserver(connections);
         server.addListener(this);
-        runtime.addServer(server); // before it listens: LISTENING is published
-        apply(properties);
-        listen();
+        // joins before it listens: LISTENING (or the clash) is published
+        claim(() -> runtime.addServer(server, this), "server", server.getObjectId(), properties);
     }
 
-    /**
-     * Registers the server under {@link TcpServer}.
-     *
-     * @param context the implementation bundle's context
-     */
-    void register(BundleContext context) {
+    @Override
+    void reportWaiting(String text) {
+        runtime.warn(text);
+        server.reportExternalError(SocketError.OPERATION_ERROR, text);
+    }
+
+    @Override
+    void doRegister(BundleContext context) {
         registration = context.registerService(TcpServer.class.getName(), server, serviceProperties());
         refreshServiceProperties(); // a change while registerService delivered REGISTERED found no field
     }
@@ -74,13 +77,16 @@ final class ServerService implements TcpServerListener {
      * @param properties the new component properties
      */
     void modified(Map<String, Object> properties) {
+        if (keptWhileWaiting(properties)) {
+            return;
+        }
         Object objectId = properties.get(SocketConfig.OBJECT_ID);
         if (objectId instanceof String && !((String) objectId).isBlank()
                 && !((String) objectId).trim().equals(server.getObjectId())) {
             report(SocketError.OPERATION_ERROR, "objectId cannot change while the server lives (it stays '"
                     + server.getObjectId() + "'); delete and recreate the configuration");
         }
-        apply(properties);
+        applyKeys(properties);
         if (!server.isListening()) {
             listen();
         }
@@ -89,6 +95,7 @@ final class ServerService implements TcpServerListener {
 
     /** Unregisters the server, closes it and its connections gracefully, and leaves the runtime. */
     void close() {
+        markClosed();
         ServiceRegistration<?> current = registration;
         registration = null;
         if (current != null) {
@@ -104,18 +111,25 @@ final class ServerService implements TcpServerListener {
         runtime.removeServer(server);
     }
 
+    /** Applies the configuration of a live server and listens. */
+    @Override
+    void apply(Map<String, Object> properties) {
+        applyKeys(properties);
+        listen();
+    }
+
     private void listen() {
         if (!server.listen()) {
-            runtime.warn(server.getErrorString() + " (" + configurationName + ")");
+            runtime.warn(server.getErrorString() + " (" + configurationName() + ")");
         }
     }
 
-    private void apply(Map<String, Object> properties) {
+    private void applyKeys(Map<String, Object> properties) {
         ConfigurationReader.Reading reading = ConfigurationReader.read(SocketProperties.TCP_SERVER, properties);
         server.applySettings(reading.settings());
         SocketService.reportUnknownKeys(reading.unknownKeys(), SocketPids.TCP_SERVER, SocketProperties.TCP_SERVER,
                 message -> {
-                    String text = "Unknown key in " + configurationName + " of server '" + server.getObjectId()
+                    String text = "Unknown key in " + configurationName() + " of server '" + server.getObjectId()
                             + "': " + message;
                     runtime.warn(text);
                     server.reportExternalError(SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, text);
@@ -126,7 +140,7 @@ final class ServerService implements TcpServerListener {
     }
 
     private void report(SocketError error, String message) {
-        String text = "Bad value in " + configurationName + " of server '" + server.getObjectId() + "': " + message;
+        String text = "Bad value in " + configurationName() + " of server '" + server.getObjectId() + "': " + message;
         runtime.warn(text);
         server.reportExternalError(error, text);
     }
@@ -148,9 +162,11 @@ final class ServerService implements TcpServerListener {
                 return;
             }
             Dictionary<String, Object> next = serviceProperties();
-            Object port = current.getReference().getProperty(SocketConfig.LOCAL_PORT);
-            Object address = current.getReference().getProperty(SocketConfig.LOCAL_ADDRESS);
-            if (!next.get(SocketConfig.LOCAL_PORT).equals(port) || !next.get(SocketConfig.LOCAL_ADDRESS).equals(address)) {
+            boolean same = true;
+            for (String key : new String[] {SocketConfig.LOCAL_PORT, SocketConfig.LOCAL_ADDRESS, SocketConfig.ALLOWED_PEERS}) {
+                same &= java.util.Objects.deepEquals(next.get(key), current.getReference().getProperty(key));
+            }
+            if (!same) { // no MODIFIED event for nothing
                 try {
                     current.setProperties(next);
                 } catch (IllegalStateException unregistered) {
@@ -165,6 +181,8 @@ final class ServerService implements TcpServerListener {
         properties.put(SocketConfig.OBJECT_ID, server.getObjectId());
         properties.put(SocketConfig.LOCAL_ADDRESS, server.getLocalAddress());
         properties.put(SocketConfig.LOCAL_PORT, server.getLocalPort());
+        // for consoles (ipsocket:info): who may connect, as applied; empty when everyone may
+        properties.put(SocketConfig.ALLOWED_PEERS, server.getAllowedPeers().toArray(new String[0]));
         return properties;
     }
 }

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import ipsocket.api.SocketEvents;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.loop.EventLoopGroup;
 import ipsocket.impl.server.TcpServerImpl;
@@ -35,30 +36,34 @@ public class SocketRuntime {
     private final EventLoopGroup loops;
     private final EventAdminWatch events;
     private final BundleContext context;
-    private final List<Registered> sockets = new CopyOnWriteArrayList<>();
+    /** Every socket and server in the runtime, in the order added (the first of a name is served first). */
+    private final List<Registered> members = new CopyOnWriteArrayList<>();
     private final List<SocketObserver> observers = new CopyOnWriteArrayList<>();
-    private final List<TcpServerImpl> servers = new CopyOnWriteArrayList<>();
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Logger logger;
 
+    /** A socket or a server in the runtime, with its name's claim. */
     private static final class Registered {
-        final AbstractIpSocket socket;
-        final String topicPrefix;
-        final SocketService owner;
-        /** False while another live socket of the kind has the object id: not registered, not found. */
+        /** The {@link AbstractIpSocket} or the {@link TcpServerImpl}. */
+        final Object member;
+        /** Names are unique per kind: a socket kind's topic prefix, or the servers' prefix. */
+        final String kind;
+        final String objectId;
+        final ObjectIdClaim owner;
+        /** False while another live member of the kind has the object id: not registered, not found. */
         boolean live;
 
-        Registered(AbstractIpSocket socket, String topicPrefix, SocketService owner, boolean live) {
-            this.socket = socket;
-            this.topicPrefix = topicPrefix;
+        Registered(Object member, String kind, String objectId, ObjectIdClaim owner) {
+            this.member = member;
+            this.kind = kind;
+            this.objectId = objectId;
             this.owner = owner;
-            this.live = live;
         }
 
-        boolean sameName(String prefix, String objectId) {
-            return topicPrefix.equals(prefix) && socket.getObjectId().equals(objectId);
+        boolean sameName(String otherKind, String otherObjectId) {
+            return kind.equals(otherKind) && objectId.equals(otherObjectId);
         }
     }
 
@@ -101,9 +106,10 @@ public class SocketRuntime {
      * @return the first such socket added and not yet removed, or {@code null}
      */
     AbstractIpSocket find(String topicPrefix, String objectId) {
-        for (Registered registered : sockets) {
-            if (registered.live && registered.sameName(topicPrefix, objectId)) {
-                return registered.socket;
+        for (Registered registered : members) {
+            if (registered.live && registered.sameName(topicPrefix, objectId)
+                    && registered.member instanceof AbstractIpSocket) {
+                return (AbstractIpSocket) registered.member;
             }
         }
         return null;
@@ -120,17 +126,8 @@ public class SocketRuntime {
      * @return the owner of the live socket with the same object id, or {@code null} when the new
      *         socket is live
      */
-    SocketService add(AbstractIpSocket socket, String topicPrefix, SocketService owner) {
-        SocketService holder = null;
-        synchronized (sockets) {
-            for (Registered registered : sockets) {
-                if (registered.live && registered.sameName(topicPrefix, socket.getObjectId())) {
-                    holder = registered.owner;
-                    break;
-                }
-            }
-            sockets.add(new Registered(socket, topicPrefix, owner, holder == null));
-        }
+    ObjectIdClaim add(AbstractIpSocket socket, String topicPrefix, ObjectIdClaim owner) {
+        ObjectIdClaim holder = join(socket, topicPrefix, socket.getObjectId(), owner);
         for (SocketObserver observer : observers) {
             observer.socketAdded(socket, topicPrefix);
         }
@@ -144,81 +141,113 @@ public class SocketRuntime {
      * @param socket the socket
      */
     void remove(AbstractIpSocket socket) {
-        Registered next = null;
-        synchronized (sockets) {
-            Registered gone = null;
-            for (Registered registered : sockets) {
-                if (registered.socket == socket) {
-                    gone = registered;
-                    break;
-                }
-            }
-            if (gone != null) {
-                sockets.remove(gone);
-                for (Registered registered : gone.live ? sockets : List.<Registered>of()) {
-                    if (!registered.live && registered.owner != null
-                            && registered.sameName(gone.topicPrefix, socket.getObjectId())) {
-                        registered.live = true;
-                        next = registered;
-                        break;
-                    }
-                }
-            }
-        }
+        ObjectIdClaim next = leave(socket);
         for (SocketObserver observer : observers) {
             observer.socketRemoved(socket);
         }
-        if (next != null) {
-            SocketService waiting = next.owner;
-            try {
-                loops.resolver().execute(waiting::start);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                // the runtime is stopping: the waiting socket goes too
-            }
-        }
+        startLater(next);
     }
 
     /**
-     * Adds a server: observers see it (its events are published).
+     * Adds a server: observers see it (its events are published), and it is live unless a live
+     * server already has its object id (the same rule as for sockets).
      *
      * @param server the server
+     * @param owner the component support of the server
+     * @return the owner of the live server with the same object id, or {@code null} when the new
+     *         server is live
      */
-    void addServer(TcpServerImpl server) {
-        servers.add(server);
+    ObjectIdClaim addServer(TcpServerImpl server, ObjectIdClaim owner) {
+        ObjectIdClaim holder = join(server, SocketEvents.SERVER_TOPIC_PREFIX, server.getObjectId(), owner);
         for (SocketObserver observer : observers) {
             observer.serverAdded(server);
         }
+        return holder;
     }
 
     /**
-     * Removes a server.
+     * Removes a server; when it was live, the first server waiting for its object id starts.
      *
      * @param server the server
      */
     void removeServer(TcpServerImpl server) {
-        servers.remove(server);
+        ObjectIdClaim next = leave(server);
         for (SocketObserver observer : observers) {
             observer.serverRemoved(server);
+        }
+        startLater(next);
+    }
+
+    /** Adds a member; returns the owner of the live member with its name, or null when it is live. */
+    private ObjectIdClaim join(Object member, String kind, String objectId, ObjectIdClaim owner) {
+        Registered added = new Registered(member, kind, objectId, owner);
+        ObjectIdClaim holder = null;
+        synchronized (members) {
+            for (Registered registered : members) {
+                if (registered.live && registered.sameName(kind, objectId)) {
+                    holder = registered.owner; // null for a server's connection: that name is not waited for
+                    break;
+                }
+            }
+            added.live = holder == null;
+            members.add(added);
+        }
+        return holder;
+    }
+
+    /** Removes a member; returns the owner of the first member waiting for its name, now live. */
+    private ObjectIdClaim leave(Object member) {
+        synchronized (members) {
+            Registered gone = null;
+            for (Registered registered : members) {
+                if (registered.member == member) {
+                    gone = registered;
+                    break;
+                }
+            }
+            if (gone == null) {
+                return null;
+            }
+            members.remove(gone);
+            for (Registered registered : gone.live ? members : List.<Registered>of()) {
+                if (!registered.live && registered.owner != null && registered.sameName(gone.kind, gone.objectId)) {
+                    registered.live = true;
+                    return registered.owner;
+                }
+            }
+            return null;
+        }
+    }
+
+    private void startLater(ObjectIdClaim next) {
+        if (next != null) {
+            try {
+                loops.resolver().execute(next::start);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the runtime is stopping: the waiting one goes too
+            }
         }
     }
 
     void addObserver(SocketObserver observer) {
         observers.add(observer);
-        for (Registered registered : sockets) {
-            observer.socketAdded(registered.socket, registered.topicPrefix);
-        }
-        for (TcpServerImpl server : servers) {
-            observer.serverAdded(server);
+        for (Registered registered : members) {
+            if (registered.member instanceof TcpServerImpl) {
+                observer.serverAdded((TcpServerImpl) registered.member);
+            } else {
+                observer.socketAdded((AbstractIpSocket) registered.member, registered.kind);
+            }
         }
     }
 
     void removeObserver(SocketObserver observer) {
         observers.remove(observer);
-        for (Registered registered : sockets) {
-            observer.socketRemoved(registered.socket);
-        }
-        for (TcpServerImpl server : servers) {
-            observer.serverRemoved(server);
+        for (Registered registered : members) {
+            if (registered.member instanceof TcpServerImpl) {
+                observer.serverRemoved((TcpServerImpl) registered.member);
+            } else {
+                observer.socketRemoved((AbstractIpSocket) registered.member);
+            }
         }
     }
 

@@ -33,7 +33,7 @@ import ipsocket.impl.common.Texts;
  * ({@link ConfigurationReader}), apply the settings and report bad values, register the socket
  * as a service with current properties, and close it gracefully.
  */
-final class SocketService {
+final class SocketService extends ObjectIdClaim {
     /** Longest wait for pending bytes when a socket is deleted or the bundle stops. */
     static final long SHUTDOWN_GRACE_MILLIS = 2_000;
 
@@ -75,7 +75,6 @@ final class SocketService {
     private final AbstractIpSocket socket;
     private final Kind kind;
     private final SocketRuntime runtime;
-    private final String configurationName;
     /** service.pid, service.factoryPid and component.name, as far as the component has them. */
     private final Map<String, Object> identity;
     private volatile ServiceRegistration<?> registration;
@@ -83,13 +82,6 @@ final class SocketService {
     private final AtomicBoolean refreshPending = new AtomicBoolean();
     /** Serializes the updates of the service properties. */
     private final Object propertiesLock = new Object();
-
-    /** Guards the waiting state, the latest properties and the closing, against a late {@link #start}. */
-    private final Object lifecycleLock = new Object();
-    /** The properties to apply when a waiting socket starts; {@code null} once live. */
-    private Map<String, Object> waitingProperties;
-    private BundleContext context;
-    private boolean closed;
 
     /**
      * Creates the support and applies the first configuration; registers nothing yet. When a live
@@ -103,43 +95,19 @@ final class SocketService {
      * @param properties the component properties
      */
     SocketService(AbstractIpSocket socket, Kind kind, SocketRuntime runtime, Map<String, Object> properties) {
+        super(properties);
         this.socket = socket;
         this.kind = kind;
         this.runtime = runtime;
-        this.configurationName = configurationName(properties);
         this.identity = identityOf(properties);
         socket.addListener(new EndpointWatch());
-        synchronized (lifecycleLock) {
-            SocketService holder = runtime.add(socket, kind.topicPrefix, this);
-            if (holder != null) {
-                waitingProperties = properties;
-                String text = "objectId '" + socket.getObjectId() + "' of " + configurationName + " is already used by "
-                        + holder.configurationName + ": this socket is not registered and does not connect until"
-                        + " the other is deleted or renamed";
-                runtime.warn(text);
-                socket.reportExternalError(SocketError.OPERATION_ERROR, text);
-                return;
-            }
-        }
-        apply(properties);
+        claim(() -> runtime.add(socket, kind.topicPrefix, this), "socket", socket.getObjectId(), properties);
     }
 
-    /**
-     * Starts a socket that waited for its object id: applies its latest configuration and
-     * registers it. Called by the runtime once the socket that had the object id is gone.
-     */
-    void start() {
-        synchronized (lifecycleLock) {
-            if (closed || waitingProperties == null) {
-                return;
-            }
-            Map<String, Object> properties = waitingProperties;
-            waitingProperties = null;
-            apply(properties);
-            if (context != null) {
-                doRegister(context);
-            }
-        }
+    @Override
+    void reportWaiting(String text) {
+        runtime.warn(text);
+        socket.reportExternalError(SocketError.OPERATION_ERROR, text);
     }
 
     /**
@@ -181,21 +149,8 @@ final class SocketService {
                 + (file == null ? "" : " (file " + Texts.abbreviate(file) + ")");
     }
 
-    /**
-     * Registers the socket under its interfaces.
-     *
-     * @param context the bundle context of the implementation bundle
-     */
-    void register(BundleContext context) {
-        synchronized (lifecycleLock) {
-            this.context = context;
-            if (waitingProperties == null) {
-                doRegister(context);
-            }
-        }
-    }
-
-    private void doRegister(BundleContext context) {
+    @Override
+    void doRegister(BundleContext context) {
         registration = context.registerService(kind.interfaces, socket, serviceProperties());
         // The service is visible (and usable) while registerService still delivers REGISTERED
         // to listeners, before the field above is set: a change made in that window found no
@@ -210,11 +165,8 @@ final class SocketService {
      * @param properties the new component properties
      */
     void modified(Map<String, Object> properties) {
-        synchronized (lifecycleLock) {
-            if (waitingProperties != null) {
-                waitingProperties = properties;
-                return;
-            }
+        if (keptWhileWaiting(properties)) {
+            return;
         }
         Object objectId = properties.get(SocketConfig.OBJECT_ID);
         if (objectId instanceof String && !((String) objectId).isBlank()
@@ -228,9 +180,7 @@ final class SocketService {
 
     /** Unregisters the socket and closes it gracefully, waiting a bounded time for pending bytes. */
     void close() {
-        synchronized (lifecycleLock) {
-            closed = true;
-        }
+        markClosed();
         if (registration != null) {
             try {
                 registration.unregister();
@@ -243,7 +193,8 @@ final class SocketService {
         runtime.remove(socket);
     }
 
-    private void apply(Map<String, Object> properties) {
+    @Override
+    void apply(Map<String, Object> properties) {
         Object objectId = properties.get(SocketConfig.OBJECT_ID);
         if (objectId != null && !(objectId instanceof String)) {
             report(SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, "objectId " + objectId + " is a "
@@ -295,7 +246,7 @@ final class SocketService {
     }
 
     private void unknownKey(String message) {
-        String text = "Unknown key in " + configurationName + " of socket '" + socket.getObjectId() + "': " + message;
+        String text = "Unknown key in " + configurationName() + " of socket '" + socket.getObjectId() + "': " + message;
         runtime.warn(text);
         socket.reportExternalError(SocketError.UNSUPPORTED_SOCKET_OPERATION_ERROR, text);
     }
@@ -323,7 +274,7 @@ final class SocketService {
     }
 
     private String problemText(String message) {
-        return "Bad value in " + configurationName + " of socket '" + socket.getObjectId() + "': " + message;
+        return "Bad value in " + configurationName() + " of socket '" + socket.getObjectId() + "': " + message;
     }
 
     /** The error value a bad configuration value stands for. */

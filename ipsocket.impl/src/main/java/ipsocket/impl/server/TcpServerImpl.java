@@ -200,6 +200,16 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         return settings.get(SocketProperties.MAX_CONNECTIONS);
     }
 
+    /**
+     * Returns the {@code allowedPeers} in force (not part of the API: consoles read it from the
+     * service property).
+     *
+     * @return the CIDR blocks and addresses as configured; empty when every peer may connect
+     */
+    public final List<String> getAllowedPeers() {
+        return settings.get(SocketProperties.ALLOWED_PEERS);
+    }
+
     @Override
     public List<TcpSocket> getConnections() {
         List<TcpSocket> listed = new ArrayList<>(connections.size());
