@@ -133,8 +133,8 @@ class GatewayShellIT {
         awaitOutput("configured ipsocket.TcpServer~gwsrv");
         Pattern listening = Pattern.compile(
                 "gwsrv\\s+SRV\\s+Listening\\s+127\\.0\\.0\\.1:(\\d+)");
-        type(console, "ipsocket:list");
-        await(() -> listening.matcher(output).find(), "list shows gwsrv Listening");
+        // "configured" comes when the configuration is made; the server's service follows on its own time.
+        typeUntil(console, "ipsocket:list", () -> listening.matcher(output).find(), "list showing gwsrv Listening");
         Matcher port = listening.matcher(output);
         assertTrue(port.find());
         try (Socket device = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
@@ -143,9 +143,8 @@ class GatewayShellIT {
             Pattern accepted = Pattern.compile("srv gwsrv\\s+NEW_CONNECTION\\s+127\\.0\\.0\\.1:"
                     + port.group(1) + "  " + Pattern.quote(connection));
             await(() -> accepted.matcher(output).find(), "the console shows the NEW_CONNECTION event");
-            type(console, "ipsocket:list");
-            await(() -> output.toString().matches("(?s).*\\n  " + Pattern.quote(connection)
-                    + "\\s+TCP\\s+Connected.*"), "list shows the connection under gwsrv");
+            typeUntil(console, "ipsocket:list", () -> output.toString().matches("(?s).*\\n  "
+                    + Pattern.quote(connection) + "\\s+TCP\\s+Connected.*"), "list showing the connection under gwsrv");
             type(console, "ipsocket:write " + connection + " \"to the device\\n\"");
             assertEquals("to the device\n", new String(device.getInputStream().readNBytes(14), StandardCharsets.UTF_8));
 
@@ -165,8 +164,8 @@ class GatewayShellIT {
             awaitOutput("configured ipsocket.TcpServer~gwsrv2");
             await(() -> Pattern.compile("srv gwsrv2\\s+ACCEPT_ERROR.*AddressInUseError").matcher(output).find(),
                     "the console shows gwsrv2's ACCEPT_ERROR");
-            type(console, "ipsocket:info gwsrv2");
-            awaitOutput("objectId             gwsrv2");
+            typeUntil(console, "ipsocket:info gwsrv2", () -> output.indexOf("objectId             gwsrv2") >= 0,
+                    "info on gwsrv2");
             awaitOutput("state                Closed");
             awaitOutput("error                AddressInUseError");
             awaitOutput("allowedPeers         10.0.0.0/8,fd00::/8");
@@ -185,14 +184,24 @@ class GatewayShellIT {
 
     /** The shell may prompt before SCR has registered the commands: ask until they answer. */
     private void awaitCommands(Writer console) throws IOException {
+        typeUntil(console, "ipsocket:list", () -> output.indexOf("(no sockets: create one with ipsocket:create)") >= 0,
+                "the ipsocket commands to answer");
+    }
+
+    /**
+     * Types a command every 500 ms until the output satisfies a condition: for what becomes true
+     * after a command answered, such as a configuration's component registering its service.
+     */
+    private void typeUntil(Writer console, String command, BooleanSupplier condition, String what)
+            throws IOException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (output.indexOf("(no sockets: create one with ipsocket:create)") < 0) {
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline || !gateway.isAlive()) {
-                fail("the ipsocket commands did not become available; output:\n" + output);
+                fail("no " + what + " within " + DEADLINE + "; output:\n" + output);
             }
-            type(console, "ipsocket:list");
+            type(console, command);
             long retry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (System.nanoTime() < retry && output.indexOf("(no sockets: create one") < 0) {
+            while (System.nanoTime() < retry && !condition.getAsBoolean()) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
