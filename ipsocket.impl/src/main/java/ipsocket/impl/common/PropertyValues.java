@@ -64,7 +64,9 @@ public final class PropertyValues {
     }
 
     /**
-     * Stores a value that was already converted and checked.
+     * Stores a value that was already converted and checked. A value equal to the default is
+     * stored as the default's own instance, so thousands of sockets configured alike do not each
+     * keep a boxed copy of it.
      *
      * @param <T> the value type
      * @param definition the property
@@ -73,7 +75,9 @@ public final class PropertyValues {
      */
     @SuppressWarnings("unchecked")
     public <T> T put(PropertyDef<T> definition, T value) {
-        return (T) values.getAndSet(definition.index(), value);
+        T defaultValue = definition.defaultValue();
+        return (T) values.getAndSet(definition.index(), value != null && value.equals(defaultValue) ? defaultValue
+                : value);
     }
 
     /**

@@ -1,10 +1,11 @@
 package ipsocket.impl.osgi;
 
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -93,9 +94,15 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
 
     private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /**
+     * The topics of each kind, by topic prefix: made once and shared by every socket of the kind
+     * (nine Strings per socket were about 750 B of each configured socket in the gateway).
+     */
+    private static final Map<String, String[]> TOPICS_BY_PREFIX = new ConcurrentHashMap<>();
+
     private final EventAdmin eventAdmin;
     private final Predicate<String> wanted;
-    private final String[] topics = new String[SIGNALS.length];
+    private final String[] topics;
     private DataPacing pacing; // loop thread only; made on the first data-side event
 
     /**
@@ -109,9 +116,15 @@ final class SocketEventPublisher implements SocketListener, AbstractIpSocket.Dat
     SocketEventPublisher(EventAdmin eventAdmin, String topicPrefix, Predicate<String> wanted) {
         this.eventAdmin = eventAdmin;
         this.wanted = wanted;
+        this.topics = TOPICS_BY_PREFIX.computeIfAbsent(topicPrefix, SocketEventPublisher::topicsOf);
+    }
+
+    private static String[] topicsOf(String topicPrefix) {
+        String[] topics = new String[SIGNALS.length];
         for (Signal signal : SIGNALS) {
             topics[signal.ordinal()] = topicPrefix + signal.event;
         }
+        return topics;
     }
 
     @Override
