@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -45,8 +44,14 @@ public class SocketsPage extends AbstractWebConsolePlugin {
     static final String LABEL = "ipsocket";
     private static final long serialVersionUID = 1L;
 
-    private final transient List<IpSocket> sockets = new CopyOnWriteArrayList<>();
-    private final transient List<TcpServer> servers = new CopyOnWriteArrayList<>();
+    /** Every socket: SCR replaces the list as they come and go. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile List<IpSocket> sockets = List.of();
+    /** Every server: SCR replaces the list as they come and go. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile List<TcpServer> servers = List.of();
     private final transient SocketConfigurations configurations;
     private final transient FormToken token = new FormToken();
 
@@ -66,26 +71,6 @@ public class SocketsPage extends AbstractWebConsolePlugin {
     @Deactivate
     public void deactivate() {
         super.deactivate();
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addSocket(IpSocket socket) {
-        sockets.add(socket);
-    }
-
-    void removeSocket(IpSocket socket) {
-        sockets.remove(socket);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addServer(TcpServer server) {
-        servers.add(server);
-    }
-
-    void removeServer(TcpServer server) {
-        servers.remove(server);
     }
 
     @Override
