@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,16 +39,19 @@ final class GatewayProcesses {
      *
      * @param work the test's temporary folder
      * @param environment added to the script's environment (JAVA_OPTS and the like)
+     * @param options more options for the script (such as {@code --web PORT})
      * @return the running gateway
      * @throws IOException if it cannot be started
      */
-    static Headless startHeadless(Path work, Map<String, String> environment) throws IOException {
+    static Headless startHeadless(Path work, Map<String, String> environment, String... options) throws IOException {
         Path conf = Files.createDirectories(work.resolve("conf"));
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         Path console = work.resolve("console.txt");
-        ProcessBuilder builder = new ProcessBuilder("bash", System.getProperty("ipsocket.gateway.script"),
+        List<String> command = new ArrayList<>(List.of("bash", System.getProperty("ipsocket.gateway.script"),
                 "--no-shell", "--conf", conf.toString(), "--deploy", deploy.toString(), "--log",
-                work.resolve("gateway.log").toString());
+                work.resolve("gateway.log").toString()));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(console.toFile());
         return new Headless(builder.start(), deploy, console);

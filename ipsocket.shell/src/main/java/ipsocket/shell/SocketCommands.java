@@ -4,16 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +27,7 @@ import ipsocket.api.SslSocket;
 import ipsocket.api.TcpServer;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
+import ipsocket.shell.config.SocketConfigurations;
 
 /**
  * Gogo commands in scope {@code ipsocket}: list, inspect and drive the sockets of the gateway,
@@ -66,15 +65,11 @@ public class SocketCommands {
             + " Servers (kind server): localAddress, localPort and the server keys in docs/CONFIGURATION-KEYS.md."
             + " Types, defaults and ranges: docs/CONFIGURATION-KEYS.md";
 
-    /** The factory PIDs of the socket and server kinds. */
-    private static final List<String> FACTORY_PIDS = List.of(SocketPids.TCP_SOCKET, SocketPids.UDP_SOCKET,
-            SocketPids.SSL_SOCKET, SocketPids.TCP_SERVER);
-
     private final List<IpSocket> sockets = new CopyOnWriteArrayList<>();
     private final List<TcpServer> servers = new CopyOnWriteArrayList<>();
     /** Each server's {@code allowedPeers} service property (not in the TcpServer API). */
-    private final Map<TcpServer, String[]> allowedPeers = new java.util.concurrent.ConcurrentHashMap<>();
-    private final ConfigurationAdmin configurationAdmin;
+    private final Map<TcpServer, String[]> allowedPeers = new ConcurrentHashMap<>();
+    private final SocketConfigurations configurations;
     private final BundleContext context;
 
     /**
@@ -86,7 +81,7 @@ public class SocketCommands {
     @Activate
     public SocketCommands(@Reference(name = "configurationAdmin") ConfigurationAdmin configurationAdmin,
             BundleContext context) {
-        this.configurationAdmin = configurationAdmin;
+        this.configurations = new SocketConfigurations(configurationAdmin);
         this.context = context;
     }
 
@@ -358,19 +353,7 @@ public class SocketCommands {
     public String create(@Descriptor("tcp, udp, tls or server") String kind, @Descriptor("the new socket's objectId") String name,
             @Descriptor(SETTINGS_HELP) String... settings)
             throws IOException {
-        String factoryPid = factoryPid(kind);
-        Hashtable<String, Object> properties = new Hashtable<>();
-        for (String setting : settings) {
-            int equals = setting.indexOf('=');
-            if (equals <= 0) {
-                throw new IllegalArgumentException("'" + setting + "' is not key=value");
-            }
-            properties.put(setting.substring(0, equals).trim(), setting.substring(equals + 1).trim());
-        }
-        properties.put(SocketConfig.OBJECT_ID, name);
-        Configuration configuration = configurationAdmin.getFactoryConfiguration(factoryPid, name, "?");
-        configuration.update(properties);
-        return "configured " + configuration.getPid();
+        return "configured " + configurations.create(kind, name, SocketConfigurations.settings(List.of(settings)));
     }
 
     /**
@@ -379,22 +362,10 @@ public class SocketCommands {
      * @param name the socket's object id
      * @return what was deleted
      * @throws IOException if ConfigAdmin fails
-     * @throws InvalidSyntaxException never for a valid name
      */
     @Descriptor("delete a socket's configuration; the socket closes gracefully")
-    public String delete(@Descriptor("the socket's objectId, or its configuration name") String name) throws IOException, InvalidSyntaxException {
-        List<String> deleted = new ArrayList<>();
-        for (String factoryPid : FACTORY_PIDS) {
-            Configuration[] found = configurationAdmin.listConfigurations("(&(service.factoryPid=" + factoryPid
-                    + ")(|(objectId=" + escape(name) + ")(service.pid=" + escape(factoryPid + "~" + name) + ")))");
-            for (Configuration configuration : found == null ? new Configuration[0] : found) {
-                deleted.add(configuration.getPid());
-                configuration.delete();
-            }
-        }
-        if (deleted.isEmpty()) {
-            throw new IllegalArgumentException("no socket configuration named '" + name + "'");
-        }
+    public String delete(@Descriptor("the socket's objectId, or its configuration name") String name) throws IOException {
+        List<String> deleted = configurations.delete(name);
         return "deleted " + String.join(", ", deleted);
     }
 
@@ -410,44 +381,11 @@ public class SocketCommands {
         return "stopping the gateway";
     }
 
-    /**
-     * Finds a socket by its objectId, or else by its configuration name: a configuration file
-     * {@code ipsocket.TcpSocket-plc1.cfg} without an {@code objectId} key has the PID
-     * {@code ipsocket.TcpSocket~plc1}, which is its objectId by default (CONTRACT.md §2), and
-     * {@code plc1} finds it (§4: the file creates "socket NAME").
-     */
     private IpSocket require(String name) {
-        IpSocket byConfigurationName = null;
-        for (IpSocket socket : sockets) {
-            if (socket.getObjectId().equals(name)) {
-                return socket;
-            }
-            if (byConfigurationName == null && isNamedConfigurationPid(socket.getObjectId(), name)) {
-                byConfigurationName = socket;
-            }
-        }
-        if (byConfigurationName != null) {
-            return byConfigurationName;
-        }
-        throw new IllegalArgumentException("no socket named '" + name + "' (see ipsocket:list)");
-    }
-
-    private static boolean isNamedConfigurationPid(String objectId, String name) {
-        return FACTORY_PIDS.stream().anyMatch(pid -> objectId.equals(pid + "~" + name));
-    }
-
-    private static String factoryPid(String kind) {
-        switch (kind.toLowerCase(java.util.Locale.ROOT)) {
-            case "tcp":
-                return SocketPids.TCP_SOCKET;
-            case "udp":
-                return SocketPids.UDP_SOCKET;
-            case "tls":
-                return SocketPids.SSL_SOCKET;
-            case "server":
-                return SocketPids.TCP_SERVER;
-            default:
-                throw new IllegalArgumentException("kind must be tcp, udp, tls or server, not '" + kind + "'");
+        try {
+            return SocketConfigurations.find(sockets, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (see ipsocket:list)", e);
         }
     }
 
@@ -492,7 +430,4 @@ public class SocketCommands {
         return out.toString();
     }
 
-    private static String escape(String filterValue) {
-        return filterValue.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
-    }
 }
