@@ -31,6 +31,10 @@ import org.osgi.util.tracker.ServiceTracker;
  * configuration is made from it. A file that grows past the limit loses the configuration made
  * from its earlier version (as if it were deleted); one that shrinks below it is applied again.
  *
+ * <p>It also refuses a file whose name holds a parenthesis ({@code ipsocket.TcpSocket-a(b).cfg}),
+ * naming it: Felix SCR 2.2.18 cannot read a configuration with such a PID, so its socket would
+ * silently never appear.
+ *
  * <p>It is an {@link ArtifactInstaller} ranked above FileInstall's own configuration installer,
  * so FileInstall hands it every configuration file first, and it passes the files within the
  * limit on to the next installer that takes them (FileInstall's). It takes every configuration
@@ -102,12 +106,12 @@ public class ConfigurationFileGuard implements ArtifactInstaller {
     @Override
     public boolean canHandle(File file) {
         String name = file.getName().toLowerCase(Locale.ROOT);
-        return (name.endsWith(".cfg") || name.endsWith(".config")) && (tooLarge(file) || next(file) != null);
+        return (name.endsWith(".cfg") || name.endsWith(".config")) && (refusable(file) || next(file) != null);
     }
 
     @Override
     public void install(File file) throws Exception {
-        if (tooLarge(file)) {
+        if (refusable(file)) {
             refuse(file);
         } else {
             passOn(file).install(file);
@@ -117,7 +121,7 @@ public class ConfigurationFileGuard implements ArtifactInstaller {
     @Override
     public void update(File file) throws Exception {
         boolean wasRefused = refused.contains(file);
-        if (tooLarge(file)) {
+        if (refusable(file)) {
             if (!wasRefused) {
                 passOn(file).uninstall(file); // the configuration of the smaller version goes
             }
@@ -136,12 +140,28 @@ public class ConfigurationFileGuard implements ArtifactInstaller {
         }
     }
 
-    private boolean tooLarge(File file) {
-        return file.length() > maxBytes;
+    /** Too large, or named so that its configuration could never be read. */
+    private boolean refusable(File file) {
+        return file.length() > maxBytes || hasParenthesis(file);
+    }
+
+    /**
+     * Felix SCR 2.2.18 builds an LDAP filter from a configuration's PID without escaping it, so a
+     * PID with a parenthesis (from a file {@code ipsocket.TcpSocket-a(b).cfg}) is never read: the
+     * socket would silently not appear, with only SCR's "Unknown operator" in the log.
+     */
+    private static boolean hasParenthesis(File file) {
+        return file.getName().indexOf('(') >= 0 || file.getName().indexOf(')') >= 0;
     }
 
     private void refuse(File file) {
         refused.add(file);
+        if (hasParenthesis(file)) {
+            logger.error("Configuration file {} is refused: its name holds a parenthesis, and Declarative Services "
+                    + "cannot read a configuration whose name has one, so its socket would never appear; rename it",
+                    file.getAbsolutePath());
+            return;
+        }
         logger.error("Configuration file {} is refused: it has {} bytes, more than the limit of {} bytes (framework "
                 + "property {}); no configuration is made from it. A socket configuration needs a few hundred bytes",
                 file.getAbsolutePath(), file.length(), maxBytes, MAX_BYTES_PROPERTY);

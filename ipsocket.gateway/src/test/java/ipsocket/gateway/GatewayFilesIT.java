@@ -217,6 +217,10 @@ class GatewayFilesIT {
         writeConfig("ipsocket.TcpSocket-grow.cfg", small);
         accept(growPeer);
 
+        // A file whose name holds a parenthesis: SCR could never read its configuration; refused, named.
+        writeConfig("ipsocket.TcpSocket-a(b).cfg", "hostname = 127.0.0.1\nport = 9\n");
+        awaitEverywhere("ipsocket.TcpSocket-a(b).cfg", "parenthesis");
+
         // The configuration directory is not held up: a file dropped after the huge ones is applied, and
         // the socket on the loop whose configuration was refused still carries data.
         ServerSocket laterPeer = server();

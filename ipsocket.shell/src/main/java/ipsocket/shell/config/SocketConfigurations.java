@@ -48,12 +48,18 @@ public final class SocketConfigurations {
      * @param settings the configuration keys and their values, as Strings
      * @return the configuration's PID
      * @throws IOException if ConfigAdmin fails
-     * @throws IllegalArgumentException for an unknown kind or an empty name
+     * @throws IllegalArgumentException for an unknown kind, an empty name, or a name with a
+     *         parenthesis (Felix SCR 2.2.18 cannot read a configuration whose PID holds one: the
+     *         socket would never appear)
      */
     public String create(String kind, String name, Map<String, String> settings) throws IOException {
         String factoryPid = factoryPid(kind);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a socket needs a name");
+        }
+        if (name.indexOf('(') >= 0 || name.indexOf(')') >= 0) {
+            throw new IllegalArgumentException("'" + name + "' holds a parenthesis: Declarative Services cannot read a"
+                    + " configuration whose name has one, so the socket would never appear; choose another name");
         }
         Hashtable<String, Object> properties = new Hashtable<>(settings);
         properties.put(SocketConfig.OBJECT_ID, name);
