@@ -601,7 +601,15 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
      * @throws IllegalArgumentException if the settings are for another kind of socket
      */
     public final void startWith(SocketSettings settings) {
-        store(ofThisKind(settings).toMap()); // no announcement: nothing changed for anyone
+        // The values are converted and checked already (a server makes them for each connection
+        // it accepts): stored as they are, without converting them again by name, and without an
+        // announcement, since nothing changed for anyone.
+        ofThisKind(settings).forEach(this::storeChecked);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void storeChecked(PropertyDef<?> definition, Object value) {
+        props.put((PropertyDef<Object>) definition, value);
     }
 
     private SocketSettings ofThisKind(SocketSettings settings) {

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The configuration of one socket as the engine takes it: a value for every property of the
@@ -79,8 +80,18 @@ public final class SocketSettings {
      */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        values.forEach((definition, value) -> map.put(definition.name(), value));
+        forEach((definition, value) -> map.put(definition.name(), value));
         return map;
+    }
+
+    /**
+     * Hands every property and its value, converted and checked already, to an action, in
+     * definition order.
+     *
+     * @param action takes a property and its value
+     */
+    public void forEach(BiConsumer<PropertyDef<?>, Object> action) {
+        values.forEach(action);
     }
 
     @Override
