@@ -58,9 +58,7 @@ public interface Client extends AutoCloseable {
      *
      * @return nanoseconds from the first write to the 'K'
      */
-    default long tlsThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline deadline) throws Exception {
-        throw new UnsupportedOperationException(name() + " has no TLS client");
-    }
+    long tlsThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline deadline) throws Exception;
 
     /**
      * tls-handshakes: for {@code nanos}, one connection after the other: connect, TLS 1.3
@@ -70,10 +68,8 @@ public interface Client extends AutoCloseable {
      *        resume (the client keeps its session cache and names the peer)
      * @return the handshakes done and the time they took
      */
-    default Handshakes tlsHandshakes(InetSocketAddress peer, long nanos, boolean resumed, Deadline deadline)
-            throws Exception {
-        throw new UnsupportedOperationException(name() + " has no TLS client");
-    }
+    Handshakes tlsHandshakes(InetSocketAddress peer, long nanos, boolean resumed, Deadline deadline)
+            throws Exception;
 
     /** A tls-handshakes run. */
     final class Handshakes {

@@ -16,12 +16,12 @@ import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketListener;
-import ipsocket.api.SslSocket;
-import ipsocket.impl.common.Fingerprints;
 import ipsocket.api.SocketState;
+import ipsocket.api.SslSocket;
 import ipsocket.api.UdpDatagram;
 import ipsocket.api.UdpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
+import ipsocket.impl.common.Fingerprints;
 import ipsocket.impl.common.PropertyValues;
 
 /**
