@@ -1,16 +1,20 @@
 package ipsocket.impl.io;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The bytes a socket received and the user has not read yet, as a queue of chunks.
  *
- * <p>An arrival of at least {@link #SMALL_CHUNK} bytes becomes one exactly sized chunk, which
- * {@link #readAll()} hands over without copying when it is all that is buffered; small
- * arrivals share chunks of {@link #SMALL_CHUNK} bytes so that a trickle of single bytes stays
- * compact. Nothing is kept once the buffer is drained, so an idle socket holds no buffer
- * memory. Line scanning remembers how far it has looked, so each byte is scanned once.
+ * <p>An arrival into an empty buffer, and any arrival of at least {@link #SMALL_CHUNK} bytes,
+ * becomes one exactly sized chunk, which {@link #read(int)} and {@link #readAll()} hand over
+ * without copying when it is all that is buffered: a request/response peer's answer costs one
+ * array, the one the reader gets. Small arrivals behind others share chunks of
+ * {@link #SMALL_CHUNK} bytes, so that a trickle of single bytes stays compact. The chunks are
+ * linked through themselves (no queue object), and nothing is kept once the buffer is drained,
+ * so an idle socket holds no buffer memory. Line scanning remembers how far it has looked, so
+ * each byte is scanned once.
  *
  * <p>Not thread-safe: the socket guards it with its read lock.
  */
@@ -19,8 +23,10 @@ public final class ReadBuffer {
     static final int SMALL_CHUNK = 4096;
     private static final byte[] EMPTY = new byte[0];
 
-    /** Created on first arrival, dropped when drained: an idle socket holds nothing. */
-    private ArrayDeque<Chunk> chunks;
+    /** The oldest chunk, {@code null} when drained: an idle socket holds nothing. */
+    private Chunk head;
+    /** The newest chunk, where small arrivals are appended. */
+    private Chunk tail;
     private long size;
     /** Bytes from the front already known to contain no line feed. */
     private long scannedWithoutNewline;
@@ -47,13 +53,12 @@ public final class ReadBuffer {
         if (length == 0) {
             return false;
         }
-        if (chunks == null) {
-            chunks = new ArrayDeque<>(4);
-        }
-        Chunk tail = chunks.peekLast();
-        if (tail == null || tail.spare() < length) {
-            tail = new Chunk(new byte[Math.max(length, SMALL_CHUNK)], 0);
-            chunks.addLast(tail);
+        if (tail == null) {
+            head = tail = new Chunk(new byte[length]); // exact: handed over whole if read whole
+        } else if (tail.spare() < length) {
+            Chunk next = new Chunk(new byte[Math.max(length, SMALL_CHUNK)]);
+            tail.next = next;
+            tail = next;
         }
         int from = tail.end;
         source.get(tail.data, from, length);
@@ -84,11 +89,11 @@ public final class ReadBuffer {
         if (length == 0) {
             return EMPTY;
         }
-        Chunk head = chunks.peekFirst();
-        if (head.start == 0 && head.end == length && head.data.length == length) {
-            chunks.pollFirst();
+        Chunk first = head;
+        if (first.start == 0 && first.end == length && first.data.length == length) {
+            dropHead();
             consumed(length);
-            return head.data; // whole exact chunk: hand it over, no copy
+            return first.data; // whole exact chunk: hand it over, no copy
         }
         byte[] out = new byte[length];
         copy(out, length, true);
@@ -135,7 +140,7 @@ public final class ReadBuffer {
      * @return the line's bytes, or {@code null} when no line is ready
      */
     public byte[] readLine(int maxLineLength) {
-        return takeLine(maxLineLength, (data, offset, length) -> java.util.Arrays.copyOfRange(data, offset, offset + length));
+        return takeLine(maxLineLength, (data, offset, length) -> Arrays.copyOfRange(data, offset, offset + length));
     }
 
     /**
@@ -147,7 +152,18 @@ public final class ReadBuffer {
      */
     public String readLineText(int maxLineLength) {
         return takeLine(maxLineLength,
-                (data, offset, length) -> new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+                (data, offset, length) -> new String(data, offset, length, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Returns whether a line feed is known to be buffered, without scanning: true after an
+     * {@link #append} or a line read that found the next one. A cheap first answer to
+     * {@link #canReadLine(int)}, which scans when this says no.
+     *
+     * @return {@code true} if a line ending in a line feed is ready
+     */
+    public boolean lineFeedKnown() {
+        return knownNewline >= 0;
     }
 
     /** Makes a line's value from bytes without copying them first. */
@@ -163,13 +179,19 @@ public final class ReadBuffer {
         }
         int take = (int) (line >>> 32);
         int textLength = (int) line;
-        Chunk head = chunks.peekFirst();
-        if (head.end - head.start >= take) {
-            T value = decoder.decode(head.data, head.start, textLength);
-            advanceHead(head, take);
-            return value;
+        Chunk first = head;
+        T value;
+        if (first.end - first.start >= take) {
+            value = decoder.decode(first.data, first.start, textLength);
+            advanceHead(first, take);
+        } else {
+            value = decoder.decode(read(take), 0, textLength);
         }
-        return decoder.decode(read(take), 0, textLength);
+        // Look for the next line now, while the bytes are in cache: a reader's next
+        // canReadLine() then answers from lineFeedKnown() alone. Bounded by the line limit, and
+        // each byte is still scanned once (the scan remembers how far it looked).
+        newlineIndex(maxLineLength);
+        return value;
     }
 
     /**
@@ -187,17 +209,24 @@ public final class ReadBuffer {
     }
 
     /** Removes {@code take} bytes that the head chunk holds. */
-    private void advanceHead(Chunk head, int take) {
-        head.start += take;
-        if (head.start == head.end) {
-            chunks.pollFirst();
+    private void advanceHead(Chunk first, int take) {
+        first.start += take;
+        if (first.start == first.end) {
+            dropHead();
         }
         consumed(take);
     }
 
+    private void dropHead() {
+        head = head.next;
+        if (head == null) {
+            tail = null;
+        }
+    }
+
     private byte byteAt(long offset) {
         long position = 0;
-        for (Chunk chunk : chunks) {
+        for (Chunk chunk = head; chunk != null; chunk = chunk.next) {
             int length = chunk.end - chunk.start;
             if (offset < position + length) {
                 return chunk.data[chunk.start + (int) (offset - position)];
@@ -209,7 +238,7 @@ public final class ReadBuffer {
 
     /** Discards everything buffered. */
     public void clear() {
-        chunks = null;
+        head = tail = null;
         size = 0;
         knownNewline = -1;
         scannedWithoutNewline = 0;
@@ -221,7 +250,7 @@ public final class ReadBuffer {
 
     /** Finds the first line feed at an index up to {@code limit}, scanning only unseen bytes. */
     private long newlineIndex(long limit) {
-        if (chunks == null) {
+        if (head == null) {
             return -1;
         }
         if (knownNewline >= 0) {
@@ -229,7 +258,7 @@ public final class ReadBuffer {
         }
         long stopAt = limit >= size ? size : limit + 1;
         long position = 0;
-        for (Chunk chunk : chunks) {
+        for (Chunk chunk = head; chunk != null; chunk = chunk.next) {
             if (position >= stopAt) {
                 break;
             }
@@ -255,18 +284,19 @@ public final class ReadBuffer {
             return;
         }
         int copied = 0;
-        var iterator = chunks.iterator();
+        Chunk chunk = head;
         while (copied < length) {
-            Chunk chunk = iterator.next();
             int take = Math.min(length - copied, chunk.end - chunk.start);
             System.arraycopy(chunk.data, chunk.start, out, copied, take);
             copied += take;
+            Chunk next = chunk.next;
             if (remove) {
                 chunk.start += take;
                 if (chunk.start == chunk.end) {
-                    iterator.remove();
+                    dropHead();
                 }
             }
+            chunk = next;
         }
         if (remove) {
             consumed(length);
@@ -278,7 +308,7 @@ public final class ReadBuffer {
         scannedWithoutNewline = Math.max(0, scannedWithoutNewline - length);
         knownNewline = knownNewline >= length ? knownNewline - length : -1;
         if (size == 0) {
-            chunks = null; // release the last chunk and the deque of an idle socket
+            head = tail = null; // release the last chunk of an idle socket
         }
     }
 
@@ -286,10 +316,11 @@ public final class ReadBuffer {
         final byte[] data;
         int start;
         int end;
+        /** The next younger chunk, or {@code null}. */
+        Chunk next;
 
-        Chunk(byte[] data, int end) {
+        Chunk(byte[] data) {
             this.data = data;
-            this.end = end;
         }
 
         int spare() {

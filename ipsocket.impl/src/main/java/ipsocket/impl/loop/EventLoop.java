@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.PriorityQueue;
 import java.util.Queue;
@@ -18,13 +19,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One I/O thread owning one {@link Selector}: runs channel handlers, submitted tasks and timers.
  *
  * <p>Sockets change state only on their loop's thread, so they need no locks for it. Tasks
  * submitted from other threads wake the selector at most once per loop iteration; tasks
- * submitted from the loop thread itself run later in the same iteration without a wake-up.
+ * submitted from the loop thread itself run later in the same iteration without a wake-up,
+ * from a queue of their own that allocates nothing per task (a socket written to from its
+ * own listener queues one such task per write).
  */
 public final class EventLoop {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -38,13 +42,18 @@ public final class EventLoop {
 
     private final Selector selector;
     private final Thread thread;
+    /** Tasks from other threads. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Tasks from the loop thread itself; loop thread only. */
+    private final ArrayDeque<Runnable> loopTasks = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     /** Cancelled timers still in {@link #timers}; loop thread only. */
     private int cancelledTimers;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Made once: a method reference written at the call would be a new object per selection. */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean running = true;
     private long timerSequence;
     /** True while handlers run inside a selection operation, where the selector cannot select again. */
@@ -120,8 +129,12 @@ public final class EventLoop {
      * @param task the task
      */
     public void execute(Runnable task) {
+        if (inLoop()) {
+            loopTasks.add(task);
+            return;
+        }
         tasks.add(task);
-        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+        if (wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
     }
@@ -233,10 +246,10 @@ public final class EventLoop {
             while (running) {
                 dispatching = true;
                 try {
-                    if (tasks.isEmpty()) {
-                        selector.select(this::dispatch, selectTimeoutMillis());
+                    if (tasks.isEmpty() && loopTasks.isEmpty()) {
+                        selector.select(dispatcher, selectTimeoutMillis());
                     } else {
-                        selector.selectNow(this::dispatch);
+                        selector.selectNow(dispatcher);
                     }
                 } finally {
                     dispatching = false;
@@ -308,13 +321,17 @@ public final class EventLoop {
 
     private void runTasks() {
         // Run what is queued now; tasks added meanwhile run in the next iteration, so a task
-        // that resubmits itself cannot starve the selector.
+        // that resubmits itself cannot starve the selector. Tasks of other threads first: they
+        // were queued before this iteration's handlers queued theirs.
         for (int pending = tasks.size(); pending > 0; pending--) {
             Runnable task = tasks.poll();
             if (task == null) {
                 break;
             }
             safely(task);
+        }
+        for (int pending = loopTasks.size(); pending > 0; pending--) {
+            safely(loopTasks.poll());
         }
     }
 
@@ -340,6 +357,7 @@ public final class EventLoop {
             closeQuietly(key.channel());
         }
         tasks.clear();
+        loopTasks.clear();
         timers.clear();
         cancelledTimers = 0;
         try {

@@ -18,10 +18,13 @@ import ipsocket.impl.loop.EventLoop;
  */
 final class TcpInput {
     private static final VarHandle READ_PAUSED;
+    private static final VarHandle LINE_FEED_KNOWN;
 
     static {
         try {
-            READ_PAUSED = MethodHandles.lookup().findVarHandle(TcpInput.class, "readPaused", boolean.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            READ_PAUSED = lookup.findVarHandle(TcpInput.class, "readPaused", boolean.class);
+            LINE_FEED_KNOWN = lookup.findVarHandle(TcpInput.class, "lineFeedKnown", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -34,6 +37,13 @@ final class TcpInput {
     /** Turns reading back on, on the loop thread. */
     private final TcpTransport transport;
     private boolean peerClosed;
+    /**
+     * The buffer's {@link ReadBuffer#lineFeedKnown()} as of its last change, published with
+     * release/acquire so that {@link #canReadLine()} answers the common "yes" of a line
+     * reader's loop without taking the lock (it takes it to be sure of a "no").
+     */
+    @SuppressWarnings("unused") // through LINE_FEED_KNOWN
+    private boolean lineFeedKnown;
 
     TcpInput(TcpSocketImpl socket, TcpTransport transport) {
         this.socket = socket;
@@ -47,6 +57,7 @@ final class TcpInput {
         synchronized (this) {
             readBuffer.clear();
             peerClosed = false;
+            publishLineFeed();
         }
         readPaused = false;
     }
@@ -72,6 +83,7 @@ final class TcpInput {
     boolean append(ByteBuffer arrival) {
         synchronized (this) {
             boolean lineReady = readBuffer.append(arrival);
+            publishLineFeed();
             return lineReady | readBuffer.size() >= socket.getMaxLineLength();
         }
     }
@@ -151,6 +163,7 @@ final class TcpInput {
         byte[] bytes;
         synchronized (this) {
             bytes = readBuffer.read(maxSize);
+            publishLineFeed();
         }
         resumeIfRoom();
         return bytes;
@@ -160,6 +173,7 @@ final class TcpInput {
         byte[] bytes;
         synchronized (this) {
             bytes = readBuffer.readAll();
+            publishLineFeed();
         }
         resumeIfRoom();
         return bytes;
@@ -175,15 +189,26 @@ final class TcpInput {
         String line;
         synchronized (this) {
             line = readBuffer.readLineText(socket.getMaxLineLength());
+            publishLineFeed();
         }
         resumeIfRoom();
         return line == null ? "" : line;
     }
 
     boolean canReadLine() {
-        synchronized (this) {
-            return readBuffer.canReadLine(socket.getMaxLineLength());
+        if ((boolean) LINE_FEED_KNOWN.getAcquire(this)) {
+            return true; // only a reader removes lines: a line this one has seen is still there
         }
+        synchronized (this) {
+            boolean ready = readBuffer.canReadLine(socket.getMaxLineLength());
+            publishLineFeed();
+            return ready;
+        }
+    }
+
+    /** Publishes whether a line feed is known to be buffered; call holding the lock. */
+    private void publishLineFeed() {
+        LINE_FEED_KNOWN.setRelease(this, readBuffer.lineFeedKnown());
     }
 
     long available() {

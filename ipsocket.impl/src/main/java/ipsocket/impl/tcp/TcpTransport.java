@@ -360,9 +360,10 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
                     break;
                 }
                 buffer.flip();
-                ByteBuffer arrival = buffer.duplicate();
                 lineReady |= input.append(buffer);
-                socket.tapData(arrival); // after the append: whoever sees the event can read the bytes
+                // After the append, whoever sees the event can read the bytes; position 0 shows
+                // the same bytes again (no duplicate buffer per read).
+                socket.tapData(buffer.position(0));
                 received += count;
                 if (count < requested && through == null) {
                     break; // drained the OS buffer (a layer returns less whenever a record ends)
