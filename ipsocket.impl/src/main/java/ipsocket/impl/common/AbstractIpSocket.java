@@ -76,7 +76,7 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
     protected AbstractIpSocket(EventLoop loop, Executor resolver, String objectId, PropertyValues props) {
         super(loop, objectId, props);
         this.listeners = new ListenerSupport(this);
-        this.status = new SocketStatus(this, loop, listeners);
+        this.status = new SocketStatus(this);
         this.lifecycle = new ConnectionLifecycle(this, java.util.Objects.requireNonNull(resolver, "resolver"));
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -31,13 +32,14 @@ public final class ConnectionLifecycle implements ChannelHandler {
 
     private final AbstractIpSocket socket;
     private final Executor resolver;
-    private final Backoff backoff = new Backoff();
+    /** Failed attempts since the last lasting connection: how far the backoff has grown. */
+    private int failedAttempts;
     private Transport transport;
 
     private long attemptId;
     private boolean attemptIsAutomatic;
     /** The peer properties the current attempt or connection uses (announcements lag behind setters). */
-    private List<Object> activePeer;
+    private Object[] activePeer;
     private Timer connectTimer;
     private Timer retryTimer;
     private long connectedAtNanos;
@@ -359,7 +361,8 @@ public final class ConnectionLifecycle implements ChannelHandler {
         if (!endpointValid() && !transport.wantsBinding()) {
             return;
         }
-        long delay = backoff.nextDelay(socket.getReconnectMinInterval(), socket.getReconnectMaxInterval());
+        long delay = Backoff.delay(failedAttempts, socket.getReconnectMinInterval(), socket.getReconnectMaxInterval());
+        failedAttempts = Math.min(failedAttempts + 1, Backoff.MAX_DOUBLINGS);
         retryTimer = socket.loop().schedule(delay, () -> {
             retryTimer = null;
             autoStart();
@@ -448,7 +451,7 @@ public final class ConnectionLifecycle implements ChannelHandler {
         if (connectedAtNanos != 0) {
             long lasted = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectedAtNanos);
             if (lasted >= (long) STABLE_CONNECTION_FACTOR * socket.getReconnectMinInterval()) {
-                backoff.reset();
+                failedAttempts = 0;
             }
             connectedAtNanos = 0;
         }
@@ -495,7 +498,7 @@ public final class ConnectionLifecycle implements ChannelHandler {
         // Setters store at once and announce later: compare with what the attempt uses, so that
         // hostname and port set back to back start one attempt, not two.
         boolean peerMoved = transport.peerProperties().stream().anyMatch(changed::contains)
-                && (resting || !socket.props().snapshot(transport.peerProperties()).equals(activePeer));
+                && (resting || !Arrays.equals(socket.props().snapshot(transport.peerProperties()), activePeer));
         if (peerMoved) {
             switch (state) {
                 case HOST_LOOKUP:

@@ -1,21 +1,24 @@
 package ipsocket.impl.common;
 
-import java.util.ArrayList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The current values of one socket's writable properties; readable from any thread.
  *
- * <p>Values sit in an array indexed by {@link PropertyDef#index()}, and the key-to-property map
- * is shared by every socket of a kind, so an idle socket pays one small array for its settings.
+ * <p>Values sit in an array with a slot for each property of the socket's kind; where each one
+ * sits, and the key-to-property map, are shared by every socket of a kind
+ * ({@link PropertyLayout}), so an idle socket pays one small array for its settings.
  */
 public final class PropertyValues {
-    private final List<PropertyDef<?>> definitions;
-    private final Map<String, PropertyDef<?>> byName;
-    private final AtomicReferenceArray<Object> values;
+    /** Volatile access to the values: an array and this handle, not an atomic array object per socket. */
+    private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(Object[].class);
+
+    private final PropertyLayout layout;
+    private final Object[] values;
 
     /**
      * Creates the store with every property at its default.
@@ -24,11 +27,10 @@ public final class PropertyValues {
      *        {@link SocketProperties#UDP}
      */
     public PropertyValues(List<PropertyDef<?>> definitions) {
-        this.definitions = definitions;
-        this.byName = SocketProperties.byName(definitions);
-        this.values = new AtomicReferenceArray<>(PropertyDef.count());
+        this.layout = SocketProperties.layout(definitions);
+        this.values = new Object[definitions.size()];
         for (PropertyDef<?> definition : definitions) {
-            values.set(definition.index(), definition.defaultValue());
+            values[layout.slot(definition)] = definition.defaultValue(); // published by the final field
         }
     }
 
@@ -38,7 +40,7 @@ public final class PropertyValues {
      * @return the definitions, in a stable order
      */
     public List<PropertyDef<?>> definitions() {
-        return definitions;
+        return layout.definitions();
     }
 
     /**
@@ -48,7 +50,7 @@ public final class PropertyValues {
      * @return the definition, or {@code null} for an unknown key
      */
     public PropertyDef<?> definition(String name) {
-        return byName.get(name);
+        return layout.byName().get(name);
     }
 
     /**
@@ -56,11 +58,12 @@ public final class PropertyValues {
      *
      * @param <T> the value type
      * @param definition the property
-     * @return the value
+     * @return the value, or {@code null} for a property this kind of socket does not have
      */
     @SuppressWarnings("unchecked")
     public <T> T get(PropertyDef<T> definition) {
-        return (T) values.get(definition.index());
+        int slot = layout.slot(definition);
+        return slot < 0 ? null : (T) VALUES.getVolatile(values, slot);
     }
 
     /**
@@ -72,12 +75,16 @@ public final class PropertyValues {
      * @param definition the property
      * @param value the value
      * @return the previous value
+     * @throws IllegalArgumentException for a property this kind of socket does not have
      */
     @SuppressWarnings("unchecked")
     public <T> T put(PropertyDef<T> definition, T value) {
+        int slot = layout.slot(definition);
+        if (slot < 0) {
+            throw new IllegalArgumentException("'" + definition.name() + "' is not a property of this kind of socket");
+        }
         T defaultValue = definition.defaultValue();
-        return (T) values.getAndSet(definition.index(), value != null && value.equals(defaultValue) ? defaultValue
-                : value);
+        return (T) VALUES.getAndSet(values, slot, value != null && value.equals(defaultValue) ? defaultValue : value);
     }
 
     /**
@@ -90,7 +97,7 @@ public final class PropertyValues {
     public Map<PropertyDef<?>, Object> convertAll(Map<String, ?> raw) {
         Map<PropertyDef<?>, Object> converted = new LinkedHashMap<>();
         StringBuilder problems = new StringBuilder();
-        for (PropertyDef<?> definition : definitions) {
+        for (PropertyDef<?> definition : layout.definitions()) {
             if (!raw.containsKey(definition.name())) {
                 continue;
             }
@@ -114,7 +121,7 @@ public final class PropertyValues {
      */
     public Map<String, Object> toPlainMap() {
         Map<String, Object> map = new LinkedHashMap<>();
-        for (PropertyDef<?> definition : definitions) {
+        for (PropertyDef<?> definition : layout.definitions()) {
             map.put(definition.name(), plain(get(definition)));
         }
         return map;
@@ -140,15 +147,17 @@ public final class PropertyValues {
     }
 
     /**
-     * Returns the current values of some properties, to compare with later values.
+     * Returns the current values of some properties, to compare with later values through
+     * {@link java.util.Arrays#equals(Object[], Object[])}; a bare array, because a connected
+     * socket keeps one (no list object around it).
      *
      * @param definitions the properties
      * @return their values, in the same order
      */
-    public List<Object> snapshot(List<PropertyDef<?>> definitions) {
-        List<Object> snapshot = new ArrayList<>(definitions.size());
-        for (PropertyDef<?> definition : definitions) {
-            snapshot.add(get(definition));
+    public Object[] snapshot(List<PropertyDef<?>> definitions) {
+        Object[] snapshot = new Object[definitions.size()];
+        for (int i = 0; i < snapshot.length; i++) {
+            snapshot[i] = get(definitions.get(i));
         }
         return snapshot;
     }

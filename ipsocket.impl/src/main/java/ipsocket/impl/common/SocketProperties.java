@@ -1,10 +1,7 @@
 package ipsocket.impl.common;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import ipsocket.api.NetworkProtocol;
 import ipsocket.api.PeerVerifyMode;
@@ -135,35 +132,27 @@ public final class SocketProperties {
             CA_CERTIFICATES, LOCAL_CERTIFICATE, PRIVATE_KEY, KEY_STORE, SSL_PROTOCOLS, CIPHER_SUITES,
             PINNED_PEER_SHA256, ALPN_PROTOCOLS, HANDSHAKE_TIMEOUT));
 
-    private static final Map<String, PropertyDef<?>> TCP_BY_NAME = index(TCP);
-    private static final Map<String, PropertyDef<?>> SSL_BY_NAME = index(SSL);
-    private static final Map<String, PropertyDef<?>> UDP_BY_NAME = index(UDP);
+    private static final PropertyLayout TCP_LAYOUT = new PropertyLayout(TCP);
+    private static final PropertyLayout SSL_LAYOUT = new PropertyLayout(SSL);
+    private static final PropertyLayout UDP_LAYOUT = new PropertyLayout(UDP);
 
     private SocketProperties() {
     }
 
     /**
-     * Returns the shared key-to-property map of one kind of socket.
+     * Returns the shared layout of one kind of socket's values.
      *
-     * @param definitions {@link #TCP} or {@link #UDP}
-     * @return an unmodifiable map
+     * @param definitions {@link #TCP}, {@link #SSL} or {@link #UDP} (shared), or another list
+     * @return the layout
      */
-    static Map<String, PropertyDef<?>> byName(List<PropertyDef<?>> definitions) {
+    static PropertyLayout layout(List<PropertyDef<?>> definitions) {
         if (definitions == TCP) {
-            return TCP_BY_NAME;
+            return TCP_LAYOUT;
         }
         if (definitions == SSL) {
-            return SSL_BY_NAME;
+            return SSL_LAYOUT;
         }
-        return definitions == UDP ? UDP_BY_NAME : index(definitions);
-    }
-
-    private static Map<String, PropertyDef<?>> index(List<PropertyDef<?>> definitions) {
-        Map<String, PropertyDef<?>> byName = new LinkedHashMap<>();
-        for (PropertyDef<?> definition : definitions) {
-            byName.put(definition.name(), definition);
-        }
-        return Collections.unmodifiableMap(byName);
+        return definitions == UDP ? UDP_LAYOUT : new PropertyLayout(definitions);
     }
 
     private static List<PropertyDef<?>> concat(List<PropertyDef<?>> first, List<PropertyDef<?>> second) {

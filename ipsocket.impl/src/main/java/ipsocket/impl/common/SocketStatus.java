@@ -3,7 +3,6 @@ package ipsocket.impl.common;
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
-import ipsocket.impl.loop.EventLoop;
 
 /**
  * A socket's state, error and errorString, and the one place where they change and are
@@ -13,9 +12,8 @@ import ipsocket.impl.loop.EventLoop;
  * called from anywhere.
  */
 public final class SocketStatus {
-    private final IpSocket socket;
-    private final EventLoop loop;
-    private final ListenerSupport listeners;
+    /** The socket: its loop and listeners are asked for, not kept twice (thousands of sockets). */
+    private final AbstractIpSocket socket;
 
     private volatile SocketState state = SocketState.DISCONNECTED;
     private volatile SocketError error = SocketError.NO_ERROR;
@@ -25,14 +23,10 @@ public final class SocketStatus {
     /**
      * Creates the status of a disconnected socket without error.
      *
-     * @param socket the socket the signals name
-     * @param loop the socket's loop
-     * @param listeners the socket's listeners
+     * @param socket the socket the signals name, whose loop and listeners it uses
      */
-    public SocketStatus(IpSocket socket, EventLoop loop, ListenerSupport listeners) {
+    public SocketStatus(AbstractIpSocket socket) {
         this.socket = socket;
-        this.loop = loop;
-        this.listeners = listeners;
     }
 
     /**
@@ -79,7 +73,7 @@ public final class SocketStatus {
     public void changeState(SocketState next) {
         if (state != next) {
             state = next;
-            listeners.fire(listener -> listener.stateChanged(socket, next));
+            socket.listeners().fire(listener -> listener.stateChanged(socket, next));
         }
     }
 
@@ -122,7 +116,7 @@ public final class SocketStatus {
             if (!oldText.equals(text)) {
                 firePropertyChanged("errorString", oldText, text);
             }
-            listeners.fire(listener -> listener.errorOccurred(socket, newError, text));
+            socket.listeners().fire(listener -> listener.errorOccurred(socket, newError, text));
         };
     }
 
@@ -133,10 +127,10 @@ public final class SocketStatus {
      * @param text the description
      */
     public void reportErrorFromAnyThread(SocketError newError, String text) {
-        if (loop.inLoop()) {
+        if (socket.loop().inLoop()) {
             reportError(newError, text);
         } else {
-            loop.execute(() -> reportError(newError, text));
+            socket.loop().execute(() -> reportError(newError, text));
         }
     }
 
@@ -160,6 +154,6 @@ public final class SocketStatus {
      * @param newValue the new value
      */
     public void firePropertyChanged(String name, Object oldValue, Object newValue) {
-        listeners.fire(listener -> listener.propertyChanged(socket, name, oldValue, newValue));
+        socket.listeners().fire(listener -> listener.propertyChanged(socket, name, oldValue, newValue));
     }
 }

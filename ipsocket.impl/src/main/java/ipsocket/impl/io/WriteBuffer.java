@@ -10,7 +10,8 @@ import java.util.ArrayDeque;
  * chunks written to the channel with gathering writes.
  *
  * <p>Small writes are packed into shared chunks of {@link #SMALL_CHUNK} bytes; a larger write
- * becomes one exactly sized chunk. Nothing is kept once drained.
+ * becomes one exactly sized chunk. Nothing is kept once drained, not even the queue: an idle
+ * socket holds no write buffer memory.
  *
  * <p>Not thread-safe: the socket guards it with its write lock.
  */
@@ -23,7 +24,8 @@ public final class WriteBuffer {
     /** One gathering array per writing thread, not per socket. */
     private static final ThreadLocal<ByteBuffer[]> GATHER_ARRAY = ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
 
-    private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>(2);
+    /** Made by the first write that has to wait, dropped when drained. */
+    private ArrayDeque<ByteBuffer> chunks;
     private long size;
     private IOException failure;
 
@@ -55,6 +57,9 @@ public final class WriteBuffer {
     public void append(byte[] data, int offset, int length) {
         if (length == 0) {
             return;
+        }
+        if (chunks == null) {
+            chunks = new ArrayDeque<>(2);
         }
         ByteBuffer tail = chunks.peekLast();
         if (tail != null && tail.capacity() - tail.limit() >= length) {
@@ -95,6 +100,9 @@ public final class WriteBuffer {
      */
     public long writeTo(GatheringByteChannel channel) {
         long total = 0;
+        if (chunks == null) {
+            return 0;
+        }
         ByteBuffer[] gather = GATHER_ARRAY.get();
         try {
             while (!chunks.isEmpty()) {
@@ -123,6 +131,9 @@ public final class WriteBuffer {
         } catch (IOException e) {
             failure = e;
         }
+        if (chunks.isEmpty()) {
+            chunks = null;
+        }
         return total;
     }
 
@@ -139,7 +150,7 @@ public final class WriteBuffer {
 
     /** Discards everything buffered. */
     public void clear() {
-        chunks.clear();
+        chunks = null;
         size = 0;
     }
 }

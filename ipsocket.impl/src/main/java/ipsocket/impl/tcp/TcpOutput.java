@@ -21,7 +21,11 @@ import ipsocket.impl.io.WriteBuffer;
  * their order whichever thread writes them.
  */
 final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
-    private final WriteBuffer writeBuffer = new WriteBuffer();
+    /**
+     * Made by the first write that has to wait: most sockets only ever write straight to the
+     * channel, and a gateway holds thousands of idle ones. Guarded by this output's monitor.
+     */
+    private WriteBuffer writeBuffer;
     private boolean acceptingWrites;
 
     /**
@@ -65,9 +69,9 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      */
     long discardUnsent() {
         synchronized (this) {
-            long dropped = writeBuffer.size();
+            long dropped = queued();
             acceptingWrites = false;
-            writeBuffer.clear();
+            writeBuffer = null;
             notifyAll();
             return dropped;
         }
@@ -78,7 +82,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         synchronized (this) {
             acceptingWrites = false;
             setDirectChannel(null);
-            writeBuffer.clear();
+            writeBuffer = null;
             notifyAll();
         }
     }
@@ -104,6 +108,10 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      */
     Flushed writeTo(GatheringByteChannel channel) {
         synchronized (this) {
+            if (writeBuffer == null) {
+                notifyAll();
+                return new Flushed(0, null, true);
+            }
             long written = writeBuffer.writeTo(channel);
             IOException failure = writeBuffer.takeFailure();
             boolean drained = writeBuffer.isEmpty();
@@ -133,7 +141,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
     void discard() {
         synchronized (this) {
             acceptingWrites = false;
-            writeBuffer.clear();
+            writeBuffer = null;
             notifyAll();
         }
     }
@@ -168,7 +176,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
             if (!acceptingWrites) {
                 return rejectWrite();
             }
-            if (socket.getWriteBufferLimit() - writeBuffer.size() < bytes.length) {
+            if (socket.getWriteBufferLimit() - queued() < bytes.length) {
                 return 0;
             }
             return queueOrWrite(ByteBuffer.wrap(bytes), bytes.length);
@@ -190,16 +198,21 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         long direct = 0;
         try {
             SocketChannel directChannel = directChannel();
-            if (directChannel != null && writeBuffer.isEmpty()) {
+            if (directChannel != null && queued() == 0) {
                 try {
                     direct = directChannel.write(data);
                 } catch (IOException e) {
                     direct = 0; // the loop's next flush meets the same failure and reports it
                 }
             }
-            long space = socket.getWriteBufferLimit() - writeBuffer.size();
+            long space = socket.getWriteBufferLimit() - queued();
             int queued = (int) Math.max(0, Math.min(data.remaining(), space));
-            writeBuffer.append(data, queued);
+            if (queued > 0) {
+                if (writeBuffer == null) {
+                    writeBuffer = new WriteBuffer();
+                }
+                writeBuffer.append(data, queued);
+            }
             if (direct > 0) {
                 sentDirectly(direct);
             }
@@ -240,13 +253,13 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         synchronized (this) {
             try {
                 long remaining;
-                while (!writeBuffer.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
+                while (queued() > 0 && (remaining = deadline - System.nanoTime()) > 0) {
                     TimeUnit.NANOSECONDS.timedWait(this, remaining);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return writeBuffer.isEmpty();
+            return queued() == 0;
         }
     }
 
@@ -257,7 +270,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
      */
     boolean holdForLayer() {
         synchronized (this) {
-            if (!acceptingWrites || !writeBuffer.isEmpty()) {
+            if (!acceptingWrites || queued() > 0) {
                 return false;
             }
             setDirectChannel(null);
@@ -267,8 +280,13 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
 
     long pending() {
         synchronized (this) {
-            return writeBuffer.size();
+            return queued();
         }
+    }
+
+    /** The bytes waiting in the write buffer; call holding the monitor. */
+    private long queued() {
+        return writeBuffer == null ? 0 : writeBuffer.size();
     }
 
     boolean acceptsWrites() {

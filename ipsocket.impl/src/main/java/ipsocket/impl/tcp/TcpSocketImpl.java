@@ -29,9 +29,8 @@ import ipsocket.impl.loop.EventLoopGroup;
  * each behind its own lock.
  */
 public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
+    /** The transport, which holds the input and output (not kept here too: thousands of sockets). */
     private final TcpTransport transport;
-    private final TcpInput input;
-    private final TcpOutput output;
 
     /**
      * Creates a disconnected socket on the next loop of a group.
@@ -69,8 +68,6 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     private TcpSocketImpl(EventLoop loop, Executor resolver, String objectId, List<PropertyDef<?>> definitions) {
         super(loop, resolver, objectId, new PropertyValues(definitions));
         this.transport = new TcpTransport(this);
-        this.input = transport.input();
-        this.output = transport.output();
         attach(transport);
     }
 
@@ -123,7 +120,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @return {@code false} if bytes written before are still queued or the socket does not accept writes
      */
     protected final boolean switchToLayer(StreamLayer next, Runnable refused) {
-        if (!output.holdForLayer()) {
+        if (!transport.output().holdForLayer()) {
             return false;
         }
         loop.execute(() -> {
@@ -138,32 +135,32 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     @Override
     public long write(byte[] data) {
-        return output.write(ByteBuffer.wrap(data));
+        return transport.output().write(ByteBuffer.wrap(data));
     }
 
     @Override
     public long write(String text) {
-        return output.write(text);
+        return transport.output().write(text);
     }
 
     @Override
     public long writeWhole(byte[] data) {
-        return output.writeWhole(data);
+        return transport.output().writeWhole(data);
     }
 
     @Override
     public long write(ByteBuffer data) {
-        return output.write(data);
+        return transport.output().write(data);
     }
 
     @Override
     public boolean flush() {
-        boolean pending = output.pending() > 0;
+        boolean pending = transport.output().pending() > 0;
         if (pending) {
             if (loop.inLoop()) {
                 transport.flushNow();
             } else {
-                output.scheduleFlush();
+                transport.output().scheduleFlush();
             }
         }
         return pending;
@@ -173,14 +170,14 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     public boolean sync() {
         flush();
         if (loop.inLoop()) {
-            return output.pending() == 0;
+            return transport.output().pending() == 0;
         }
-        return output.awaitDrained(getConnectTimeout());
+        return transport.output().awaitDrained(getConnectTimeout());
     }
 
     @Override
     public boolean shutdownOutput() {
-        if (!output.stopAccepting()) {
+        if (!transport.output().stopAccepting()) {
             status().reportErrorFromAnyThread(SocketError.OPERATION_ERROR, "Cannot shut down the output of socket '"
                     + getObjectId() + "' (" + endpoint() + "): it is " + getState().seedName()
                     + " or already shut down");
@@ -192,49 +189,49 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
 
     @Override
     public long getBytesToWrite() {
-        return output.pending();
+        return transport.output().pending();
     }
 
     @Override
     public boolean isWritable() {
-        return output.acceptsWrites() && !isReadOnly();
+        return transport.output().acceptsWrites() && !isReadOnly();
     }
 
     // ---- IoDevice: reading --------------------------------------------------------------
 
     @Override
     public byte[] read(int maxSize) {
-        return input.read(maxSize);
+        return transport.input().read(maxSize);
     }
 
     @Override
     public byte[] readAll() {
-        return input.readAll();
+        return transport.input().readAll();
     }
 
     @Override
     public byte[] peekAll() {
-        return input.peekAll();
+        return transport.input().peekAll();
     }
 
     @Override
     public String readLine() {
-        return input.readLine();
+        return transport.input().readLine();
     }
 
     @Override
     public boolean canReadLine() {
-        return input.canReadLine();
+        return transport.input().canReadLine();
     }
 
     @Override
     public long getBytesAvailable() {
-        return input.available();
+        return transport.input().available();
     }
 
     @Override
     public boolean atEnd() {
-        return input.atEnd(getState() == SocketState.DISCONNECTED);
+        return transport.input().atEnd(getState() == SocketState.DISCONNECTED);
     }
 
     // ---- properties ---------------------------------------------------------------------

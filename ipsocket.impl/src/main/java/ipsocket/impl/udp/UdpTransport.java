@@ -13,6 +13,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +49,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
 
     private boolean ipv6Channel;
     /** The local end the open channel was bound with (announcements lag behind setters). */
-    private List<Object> activeLocalEnd;
+    private Object[] activeLocalEnd;
     private InetSocketAddress lastSender;
     private String lastSenderText;
     private InetSocketAddress lastLocal;
@@ -93,7 +94,7 @@ final class UdpTransport extends ChannelTransport<UdpSocketImpl, DatagramChannel
     @Override
     public boolean channelOutdated(Set<PropertyDef<?>> changed) {
         return LOCAL_END.stream().anyMatch(changed::contains)
-                && !socket.props().snapshot(LOCAL_END).equals(activeLocalEnd);
+                && !Arrays.equals(socket.props().snapshot(LOCAL_END), activeLocalEnd);
     }
 
     @Override

@@ -5,28 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Exponential backoff with full jitter stays within its bounds and starts over on reset. */
+/** Exponential backoff with full jitter stays within its bounds and starts at the minimum. */
 class BackoffTest {
 
     @Test
     void waitsStayBetweenTheBoundsAndTheCeilingDoubles() {
-        Backoff backoff = new Backoff();
-        assertEquals(100, backoff.nextDelay(100, 1000), "the first retry waits the minimum");
-        for (int attempt = 1; attempt < 50; attempt++) {
-            long ceiling = Math.min(1000, 100L << Math.min(attempt, 20));
-            long delay = backoff.nextDelay(100, 1000);
-            assertTrue(delay >= 100 && delay <= ceiling, "attempt " + attempt + ": " + delay);
+        assertEquals(100, Backoff.delay(0, 100, 1000), "the first retry waits the minimum");
+        for (int failures = 1; failures <= Backoff.MAX_DOUBLINGS; failures++) {
+            long ceiling = Math.min(1000, 100L << Math.min(failures, 20));
+            long delay = Backoff.delay(failures, 100, 1000);
+            assertTrue(delay >= 100 && delay <= ceiling, "after " + failures + " failures: " + delay);
         }
-        backoff.reset();
-        assertEquals(0, backoff.failures());
-        assertEquals(100, backoff.nextDelay(100, 1000));
+        assertTrue(Backoff.delay(Backoff.MAX_DOUBLINGS, 1, Long.MAX_VALUE / 2) >= 1, "no overflow at the cap");
     }
 
     @Test
     void aMaximumBelowTheMinimumIsTheMinimum() {
-        Backoff backoff = new Backoff();
-        for (int attempt = 0; attempt < 10; attempt++) {
-            assertEquals(500, backoff.nextDelay(500, 10));
+        for (int failures = 0; failures < 10; failures++) {
+            assertEquals(500, Backoff.delay(failures, 500, 10));
         }
     }
 }
