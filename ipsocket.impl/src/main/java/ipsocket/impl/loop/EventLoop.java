@@ -258,7 +258,9 @@ public final class EventLoop {
                     closedWhileDispatching = false;
                     flushDeregistrations();
                 }
-                wakeupPending.set(false);
+                if (wakeupPending.get()) {
+                    wakeupPending.set(false); // a volatile store per iteration only when a wake-up came
+                }
                 runTimers();
                 runTasks();
             }
