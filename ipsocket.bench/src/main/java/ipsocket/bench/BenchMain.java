@@ -224,6 +224,7 @@ public final class BenchMain {
     static Map<String, Double> once(String mode, Client c, InetSocketAddress addr, Options o, boolean warm)
             throws Exception {
         Map<String, Double> v = new LinkedHashMap<>();
+        long cpu0 = Sys.processCpuNanos();
         switch (mode) {
             case "tcp-throughput":
             case "server-throughput": {
@@ -233,6 +234,7 @@ public final class BenchMain {
                         : c.echoThroughput(addr, bytes, o.chunk(), d); // to an echo server and back
                 v.put("MBps", bytes / 1e6 / (nanos / 1e9));
                 v.put("secs", nanos / 1e9);
+                cpuPer("cpu_ns_per_kib", bytes / 1024.0, cpu0, v);
                 break;
             }
             case "tls-throughput": {
@@ -255,6 +257,7 @@ public final class BenchMain {
             case "tcp-pingpong":
             case "server-echo":
                 pingPong(mode, c, addr, o, warm, v);
+                cpuPer("cpu_ns_per_rt", v.get("round_trips"), cpu0, v);
                 break;
             case "server-accept": {
                 int n = warm ? Math.min(o.conns(), 200) : o.conns();
@@ -278,6 +281,7 @@ public final class BenchMain {
                 }
                 v.put("lines_per_s", lines / (r.elapsedNanos / 1e9));
                 v.put("secs", r.elapsedNanos / 1e9);
+                cpuPer("cpu_ns_per_line", lines, cpu0, v);
                 break;
             }
             case "udp": {
@@ -313,6 +317,19 @@ public final class BenchMain {
                 throw new IllegalArgumentException("unknown mode " + mode);
         }
         return v;
+    }
+
+    /**
+     * Adds the CPU time the whole process spent per operation since {@code cpu0}: client, peer,
+     * GC and JIT together. The peer and the runner are the same for every implementation, so the
+     * differences between implementations are theirs; and CPU time, unlike a rate, hardly moves
+     * when other work shares the machine (a rate there measures the scheduler as much as the code).
+     */
+    private static void cpuPer(String key, double operations, long cpu0, Map<String, Double> v) {
+        long cpu = Sys.processCpuNanos() - cpu0;
+        if (cpu0 >= 0 && operations > 0) {
+            v.put(key, cpu / operations);
+        }
     }
 
     /** Round trips of one message at a time for the mode's time: rate and latency percentiles. */

@@ -19,12 +19,13 @@ public final class Report {
     static final Map<String, List<String>> TABLE_KEYS = new LinkedHashMap<>();
     /** Keys where lower is better. */
     static final List<String> LOWER_IS_BETTER = List.of("p50_us", "p99_us", "loss_pct", "connect_ms", "ready_ms",
-            "mem_kib_per_conn", "heap_kib_per_conn", "rss_kib_per_conn", "ns_per_op");
+            "mem_kib_per_conn", "heap_kib_per_conn", "rss_kib_per_conn", "ns_per_op", "cpu_ns_per_kib", "cpu_ns_per_rt",
+            "cpu_ns_per_line");
 
     static {
-        TABLE_KEYS.put("tcp-throughput", List.of("MBps"));
-        TABLE_KEYS.put("tcp-pingpong", List.of("rtps", "p50_us", "p99_us"));
-        TABLE_KEYS.put("tcp-lines", List.of("lines_per_s"));
+        TABLE_KEYS.put("tcp-throughput", List.of("MBps", "cpu_ns_per_kib"));
+        TABLE_KEYS.put("tcp-pingpong", List.of("rtps", "p50_us", "p99_us", "cpu_ns_per_rt"));
+        TABLE_KEYS.put("tcp-lines", List.of("lines_per_s", "cpu_ns_per_line"));
         TABLE_KEYS.put("udp", List.of("recv_pps", "sent_pps", "loss_pct"));
         TABLE_KEYS.put("udp-recv", List.of("recv_pps", "loss_pct"));
         TABLE_KEYS.put("tls-throughput", List.of("MBps"));
@@ -32,8 +33,8 @@ public final class Report {
         TABLE_KEYS.put("conn-scale", List.of("connect_ms", "ready_ms", "mem_kib_per_conn", "heap_kib_per_conn",
                 "rss_kib_per_conn", "io_threads"));
         TABLE_KEYS.put("server-accept", List.of("accepts_per_s"));
-        TABLE_KEYS.put("server-echo", List.of("rtps", "p50_us", "p99_us"));
-        TABLE_KEYS.put("server-throughput", List.of("MBps"));
+        TABLE_KEYS.put("server-echo", List.of("rtps", "p50_us", "p99_us", "cpu_ns_per_rt"));
+        TABLE_KEYS.put("server-throughput", List.of("MBps", "cpu_ns_per_kib"));
         TABLE_KEYS.put("server-scale", List.of("connect_ms", "ready_ms", "mem_kib_per_conn", "heap_kib_per_conn",
                 "rss_kib_per_conn"));
     }

@@ -10,6 +10,17 @@ public final class Sys {
     private Sys() {
     }
 
+    /**
+     * Returns the CPU time this process has used, all threads together.
+     *
+     * @return nanoseconds, or -1 where the JVM does not tell
+     */
+    public static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+    }
+
     /** Resident set size in KiB from /proc/self/status (VmRSS), or -1 where there is none. */
     public static long rssKib() {
         try {
