@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  *
  * <p>Sockets change state only on their loop's thread, so they need no locks for it. Tasks
  * submitted from other threads wake the selector at most once per loop iteration; tasks
- * submitted from the loop thread itself run later in the same iteration without a wake-up,
- * from a queue of their own that allocates nothing per task (a socket written to from its
- * own listener queues one such task per write).
+ * submitted from the loop thread itself run later in the same iteration without a wake-up, all
+ * in the order they were submitted. Besides, {@link #runAfterHandlers} lets the loop thread
+ * queue its own follow-up work (a socket's bytesWritten after a write from its listener) on a
+ * queue that allocates nothing per task.
  */
 public final class EventLoop {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -42,10 +43,9 @@ public final class EventLoop {
 
     private final Selector selector;
     private final Thread thread;
-    /** Tasks from other threads. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Tasks from the loop thread itself; loop thread only. */
-    private final ArrayDeque<Runnable> loopTasks = new ArrayDeque<>();
+    /** Follow-up work the loop thread queued for itself ({@link #runAfterHandlers}); loop thread only. */
+    private final ArrayDeque<Runnable> followUps = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     /** Cancelled timers still in {@link #timers}; loop thread only. */
     private int cancelledTimers;
@@ -129,14 +129,23 @@ public final class EventLoop {
      * @param task the task
      */
     public void execute(Runnable task) {
-        if (inLoop()) {
-            loopTasks.add(task);
-            return;
-        }
         tasks.add(task);
-        if (wakeupPending.compareAndSet(false, true)) {
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * Runs follow-up work of the loop thread once this iteration's handlers and timers are done,
+     * before the tasks queued by {@link #execute}: for work that must not run inside the handler
+     * that causes it (a signal a listener must not receive re-entrantly), on a path hot enough
+     * that a queue node per call counts. Call on the loop thread.
+     *
+     * @param task the work
+     */
+    public void runAfterHandlers(Runnable task) {
+        assert inLoop();
+        followUps.add(task);
     }
 
     /**
@@ -246,7 +255,7 @@ public final class EventLoop {
             while (running) {
                 dispatching = true;
                 try {
-                    if (tasks.isEmpty() && loopTasks.isEmpty()) {
+                    if (tasks.isEmpty() && followUps.isEmpty()) {
                         selector.select(dispatcher, selectTimeoutMillis());
                     } else {
                         selector.selectNow(dispatcher);
@@ -323,17 +332,17 @@ public final class EventLoop {
 
     private void runTasks() {
         // Run what is queued now; tasks added meanwhile run in the next iteration, so a task
-        // that resubmits itself cannot starve the selector. Tasks of other threads first: they
-        // were queued before this iteration's handlers queued theirs.
+        // that resubmits itself cannot starve the selector. Follow-ups first: the handlers that
+        // queued them ran before anything a thread they woke could have queued since.
+        for (int pending = followUps.size(); pending > 0; pending--) {
+            safely(followUps.poll());
+        }
         for (int pending = tasks.size(); pending > 0; pending--) {
             Runnable task = tasks.poll();
             if (task == null) {
                 break;
             }
             safely(task);
-        }
-        for (int pending = loopTasks.size(); pending > 0; pending--) {
-            safely(loopTasks.poll());
         }
     }
 
@@ -359,7 +368,7 @@ public final class EventLoop {
             closeQuietly(key.channel());
         }
         tasks.clear();
-        loopTasks.clear();
+        followUps.clear();
         timers.clear();
         cancelledTimers = 0;
         try {
