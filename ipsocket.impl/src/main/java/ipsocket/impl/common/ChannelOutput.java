@@ -5,8 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 
-import ipsocket.impl.loop.EventLoop;
-
 /**
  * What the output side of every socket kind shares: one lock for the kind's queue and for the
  * channel that callers' threads may write to straight away while nothing is queued, and the
@@ -82,7 +80,7 @@ public abstract class ChannelOutput<S extends AbstractIpSocket, C extends Select
     /** Has the loop flush soon, once however many callers ask. */
     public final void scheduleFlush() {
         if (FLUSH_SCHEDULED.compareAndSet(this, false, true)) {
-            handOver();
+            socket.loop().execute(this);
         }
     }
 
@@ -94,17 +92,7 @@ public abstract class ChannelOutput<S extends AbstractIpSocket, C extends Select
      */
     protected final void sentDirectly(long count) {
         if ((long) UNREPORTED_DIRECT_SENDS.getAndAdd(this, count) == 0) {
-            handOver();
-        }
-    }
-
-    /** Queues this output's turn: as a follow-up when a listener wrote on the loop thread (no queue node). */
-    private void handOver() {
-        EventLoop loop = socket.loop();
-        if (loop.inLoop()) {
-            loop.runAfterHandlers(this);
-        } else {
-            loop.execute(this);
+            socket.loop().execute(this);
         }
     }
 

@@ -26,10 +26,16 @@ import java.util.function.Consumer;
  *
  * <p>Sockets change state only on their loop's thread, so they need no locks for it. Tasks
  * submitted from other threads wake the selector at most once per loop iteration; tasks
- * submitted from the loop thread itself run later in the same iteration without a wake-up, all
- * in the order they were submitted. Besides, {@link #runAfterHandlers} lets the loop thread
- * queue its own follow-up work (a socket's bytesWritten after a write from its listener) on a
- * queue that allocates nothing per task.
+ * submitted from the loop thread itself run later in the same iteration without a wake-up.
+ *
+ * <p>Order: the loop thread's own tasks run in the order it submitted them, on a queue of
+ * their own that allocates nothing per task (a socket written to from its own listener queues
+ * a bytesWritten report per write); other threads' tasks run in the order they were submitted.
+ * Each iteration runs the loop's own tasks first: they come from handlers that ran before
+ * anything a thread those handlers woke could submit (a listener completes a future, the
+ * waiting thread reconnects: the loop's close must come first). A task from another thread
+ * that was queued before the handlers ran may therefore run after their tasks; no handler
+ * depends on such a task, which had not run when it was called.
  */
 public final class EventLoop {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -43,9 +49,10 @@ public final class EventLoop {
 
     private final Selector selector;
     private final Thread thread;
+    /** Tasks from other threads. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Follow-up work the loop thread queued for itself ({@link #runAfterHandlers}); loop thread only. */
-    private final ArrayDeque<Runnable> followUps = new ArrayDeque<>();
+    /** Tasks the loop thread submitted itself; loop thread only. */
+    private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     /** Cancelled timers still in {@link #timers}; loop thread only. */
     private int cancelledTimers;
@@ -129,23 +136,14 @@ public final class EventLoop {
      * @param task the task
      */
     public void execute(Runnable task) {
+        if (inLoop()) {
+            ownTasks.add(task);
+            return;
+        }
         tasks.add(task);
-        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+        if (wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
-    }
-
-    /**
-     * Runs follow-up work of the loop thread once this iteration's handlers and timers are done,
-     * before the tasks queued by {@link #execute}: for work that must not run inside the handler
-     * that causes it (a signal a listener must not receive re-entrantly), on a path hot enough
-     * that a queue node per call counts. Call on the loop thread.
-     *
-     * @param task the work
-     */
-    public void runAfterHandlers(Runnable task) {
-        assert inLoop();
-        followUps.add(task);
     }
 
     /**
@@ -255,7 +253,7 @@ public final class EventLoop {
             while (running) {
                 dispatching = true;
                 try {
-                    if (tasks.isEmpty() && followUps.isEmpty()) {
+                    if (tasks.isEmpty() && ownTasks.isEmpty()) {
                         selector.select(dispatcher, selectTimeoutMillis());
                     } else {
                         selector.selectNow(dispatcher);
@@ -332,10 +330,10 @@ public final class EventLoop {
 
     private void runTasks() {
         // Run what is queued now; tasks added meanwhile run in the next iteration, so a task
-        // that resubmits itself cannot starve the selector. Follow-ups first: the handlers that
-        // queued them ran before anything a thread they woke could have queued since.
-        for (int pending = followUps.size(); pending > 0; pending--) {
-            safely(followUps.poll());
+        // that resubmits itself cannot starve the selector. The loop's own first (see the class
+        // comment on order).
+        for (int pending = ownTasks.size(); pending > 0; pending--) {
+            safely(ownTasks.poll());
         }
         for (int pending = tasks.size(); pending > 0; pending--) {
             Runnable task = tasks.poll();
@@ -368,7 +366,7 @@ public final class EventLoop {
             closeQuietly(key.channel());
         }
         tasks.clear();
-        followUps.clear();
+        ownTasks.clear();
         timers.clear();
         cancelledTimers = 0;
         try {

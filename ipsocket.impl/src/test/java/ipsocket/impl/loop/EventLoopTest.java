@@ -141,4 +141,46 @@ class EventLoopTest {
         assertTrue(queued[1] < 100, "after cancelling 1,000 of 1,001 timers the queue holds " + queued[1]);
         assertTrue(dueRan.await(5, TimeUnit.SECONDS), "the timer that was not cancelled ran");
     }
+
+    /**
+     * Order: the loop's own tasks run in the order it submitted them (STARTTLS: the switch to
+     * TLS, then the flush of what was written after it), and before a task that another thread
+     * submits once the loop has woken it (a listener completes a future; the waiting thread
+     * reconnects: the loop's abort must come first).
+     */
+    @Test
+    void theLoopsOwnTasksKeepTheirOrderAndComeBeforeWhatTheyCausedElsewhere() throws Exception {
+        List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> woken = new CompletableFuture<>();
+        CountDownLatch all = new CountDownLatch(4);
+        loop.execute(() -> {
+            loop.execute(() -> {
+                ran.add("loop 1");
+                all.countDown();
+            });
+            loop.execute(() -> {
+                ran.add("loop 2");
+                all.countDown();
+            });
+            woken.complete(null); // the other thread queues its task as soon as it sees this
+            // Hold the loop until that task is queued, so that it waits in the same iteration.
+            while (!otherQueued) {
+                Thread.onSpinWait();
+            }
+            loop.execute(() -> {
+                ran.add("loop 3");
+                all.countDown();
+            });
+        });
+        woken.get(5, TimeUnit.SECONDS);
+        loop.execute(() -> {
+            ran.add("other");
+            all.countDown();
+        });
+        otherQueued = true;
+        assertTrue(all.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("loop 1", "loop 2", "loop 3", "other"), ran);
+    }
+
+    private volatile boolean otherQueued;
 }
