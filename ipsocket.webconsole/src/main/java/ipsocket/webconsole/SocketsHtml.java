@@ -21,8 +21,8 @@ import ipsocket.shell.config.SocketConfigurations;
  * Every value from a socket, a configuration or the request is encoded for its HTML context.
  */
 final class SocketsHtml {
-    /** Why a TCP socket has no drop count (the Drops column's tooltip; plain text, no quote). */
-    static final String NO_TCP_DROPS = "UDP: datagrams dropped from the full receive queue. TCP: - , nothing is"
+    /** What the Drops column counts, and why a TCP socket shows "-" (the column's tooltip). */
+    static final String NO_TCP_DROPS = "UDP: datagrams dropped from the full receive queue. TCP (-): nothing is"
             + " dropped by design (backpressure: a full read buffer stops reading, a full write buffer refuses writes)";
     private final PrintWriter out;
     private final String action;
@@ -67,7 +67,7 @@ final class SocketsHtml {
                 + "<th>Name</th><th>Type</th><th>State</th><th>Endpoint</th><th>Peer</th><th>Local</th>"
                 + "<th>Server</th><th>Error</th><th>Received</th><th>Sent</th><th>To write</th>"
                 + "<th title='connections established after the first, automatic and explicit'>Reconnects</th>"
-                + "<th title='" + NO_TCP_DROPS + "'>Drops</th><th>Actions</th>"
+                + "<th title='" + forHtmlAttribute(NO_TCP_DROPS) + "'>Drops</th><th>Actions</th>"
                 + "</tr></thead><tbody>");
         List<IpSocket> sorted = sockets.stream().sorted(Comparator.comparing(IpSocket::getObjectId))
                 .collect(Collectors.toList());
@@ -167,7 +167,7 @@ final class SocketsHtml {
         if (socket instanceof UdpSocket) {
             return cell("drops", Long.toString(((UdpSocket) socket).getDroppedDatagramCount()));
         }
-        return "<td class='drops' title='" + NO_TCP_DROPS + "'>-</td>";
+        return "<td class='drops' title='" + forHtmlAttribute(NO_TCP_DROPS) + "'>-</td>";
     }
 
     private static String cell(String kind, String text) {

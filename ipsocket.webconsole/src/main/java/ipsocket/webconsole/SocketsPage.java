@@ -145,8 +145,9 @@ public class SocketsPage extends AbstractWebConsolePlugin {
             case "delete":
                 return "Deleted " + String.join(", ", configurations.delete(String.valueOf(name)));
             case "create":
-                CreateForm form = form(kind(request));
-                return "Configured " + configurations.create(kind(request), name, form.settings(request::getParameterValues),
+                String kind = request.getParameter("kind"); // as sent: an unknown kind is refused, naming it
+                CreateForm form = form(kind);
+                return "Configured " + configurations.create(kind, name, form.settings(request::getParameterValues),
                         form.check());
             default:
                 throw new IllegalArgumentException("no action '" + action + "'");
