@@ -440,6 +440,19 @@ public interface IpSocket extends IoDevice {
     long getBytesSent();
 
     /**
+     * Returns how many connections this socket has established after its first one, since it
+     * was created: every entry into {@link SocketState#CONNECTED} but the first counts, whether
+     * autoConnect reconnected after an error or a remote close, or {@link #connectToHost()} was
+     * called again after a disconnect. Attempts that fail are not counted; a socket that never
+     * connected, or connected once and stayed, has 0. For a UDP socket a connection is a virtual
+     * connection to a peer.
+     *
+     * @return the reconnect count, 0 or more
+     * @since 1.1
+     */
+    long getReconnectCount();
+
+    /**
      * Connects to {@link #getHostname() hostname} on {@link #getPort() port} using
      * {@link #getProtocol() protocol}: the socket enters {@link SocketState#HOST_LOOKUP}, then
      * {@link SocketState#CONNECTING}, then {@link SocketState#CONNECTED}, calling

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.osgi.resource.Resource;
 
 import aQute.bnd.build.model.clauses.VersionedClause;
@@ -32,8 +34,9 @@ import biz.aQute.resolve.RunResolution;
 /**
  * The OSGi repository index the build writes ({@code target/repository/index.xml}, R5, by
  * {@code bnd index}): bnd's resolver, given only that index and an index of the framework and
- * third-party bundles, resolves the gateway's requirements ({@code cnf/gateway.bndrun}) to the
- * same bundles the gateway runs; with one ipsocket bundle left out of the index it fails.
+ * third-party bundles, resolves the gateway's requirements ({@code cnf/gateway.bndrun}, and
+ * {@code cnf/gateway-web.bndrun} with the Web Console page) to the same bundles the gateway runs;
+ * with one ipsocket bundle left out of the index it fails.
  */
 class RepositoryIndexIT {
     private static final Path WORK = Path.of("target/index-check");
@@ -55,16 +58,18 @@ class RepositoryIndexIT {
         new SimpleIndexer().files(jars).base(thirdParty.toUri()).name("third-party").index(thirdPartyIndex.toFile());
     }
 
-    @Test
-    void theGatewayResolvesFromTheIndexToTheBundlesItRuns() throws Exception {
-        RunResolution resolution = resolveGateway(index);
-        assertTrue(resolution.isOK(), () -> "the gateway resolves: " + resolution.report(false) + resolution.exception);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ipsocket.gateway.bndrun", "ipsocket.gateway.web.bndrun"})
+    void theGatewayResolvesFromTheIndexToTheBundlesItRuns(String bndrunProperty) throws Exception {
+        Path gateway = Path.of(System.getProperty(bndrunProperty));
+        RunResolution resolution = resolve(gateway, index);
+        assertTrue(resolution.isOK(), () -> gateway + " resolves: " + resolution.report(false) + resolution.exception);
 
         Set<String> resolved = resolution.getRunBundles().stream().map(VersionedClause::getName)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertTrue(resolved.containsAll(List.of("ipsocket.api", "ipsocket.impl", "ipsocket.shell", "ipsocket.events")),
                 resolved.toString());
-        assertEquals(gatewayRunBundles(), resolved, "the bundles the gateway's own resolution chose");
+        assertEquals(runBundles(gateway), resolved, "the bundles the gateway's own resolution chose");
     }
 
     @Test
@@ -72,19 +77,20 @@ class RepositoryIndexIT {
         List<Resource> withoutApi = XMLResourceParser.getResources(index.toFile()).stream()
                 .filter(resource -> !"ipsocket.api".equals(ResourceUtils.getIdentity(resource)))
                 .collect(Collectors.toList());
-        assertEquals(3, withoutApi.size(), "the index holds api, impl, shell and events");
+        assertEquals(4, withoutApi.size(), "the index holds api, impl, shell, events and webconsole");
         Path partial = WORK.resolve("without-api.xml").toAbsolutePath();
         new XMLResourceGenerator().name("ipsocket-without-api").resources(withoutApi).save(partial.toFile());
 
-        RunResolution resolution = resolveGateway(partial);
+        RunResolution resolution = resolve(Path.of(System.getProperty("ipsocket.gateway.bndrun")), partial);
         assertFalse(resolution.isOK(), "resolved without ipsocket.api");
         assertTrue(String.valueOf(resolution.exception).contains("ipsocket.api"), String.valueOf(resolution.exception));
     }
 
-    /** Resolves cnf/gateway.bndrun's requirements with only the given index and the third-party index. */
-    private static RunResolution resolveGateway(Path ipsocketIndex) throws Exception {
-        Path gateway = Path.of(System.getProperty("ipsocket.gateway.bndrun")).toAbsolutePath().normalize();
-        Path bndrun = WORK.resolve("gateway-from-index.bndrun").toAbsolutePath();
+    /** Resolves a gateway bndrun's requirements with only the given index and the third-party index. */
+    private static RunResolution resolve(Path gatewayBndrun, Path ipsocketIndex) throws Exception {
+        Path gateway = gatewayBndrun.toAbsolutePath().normalize();
+        Path bndrun = WORK.resolve(gateway.getFileName().toString().replace(".bndrun", "-from-index.bndrun"))
+                .toAbsolutePath();
         Files.writeString(bndrun, "-include: " + gateway + "\n"
                 + "# No workspace, no Maven: these two indexes are the only repositories.\n"
                 + "-standalone: " + ipsocketIndex.toUri() + ";name=ipsocket, " + thirdPartyIndex.toUri() + ";name=third-party\n",
@@ -94,10 +100,10 @@ class RepositoryIndexIT {
         }
     }
 
-    /** The bundle names in cnf/gateway.bndrun's -runbundles, which the gateway module's resolver writes. */
-    private static Set<String> gatewayRunBundles() throws IOException {
+    /** The bundle names in a gateway bndrun's -runbundles, which the gateway module's resolver writes. */
+    private static Set<String> runBundles(Path bndrun) throws IOException {
         try (Processor gateway = new Processor()) {
-            gateway.setProperties(new File(System.getProperty("ipsocket.gateway.bndrun")));
+            gateway.setProperties(bndrun.toFile());
             return new TreeSet<>(new Parameters(gateway.getProperty("-runbundles")).keySet());
         }
     }

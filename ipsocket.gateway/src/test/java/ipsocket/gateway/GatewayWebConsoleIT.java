@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -64,6 +65,8 @@ class GatewayWebConsoleIT {
     Path work;
 
     private Process gateway;
+    /** The gateway's output, shown when a wait fails. */
+    private Path console;
     private WebDriver browser;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -89,7 +92,7 @@ class GatewayWebConsoleIT {
         GatewayProcesses.Headless started = GatewayProcesses.startHeadless(work, Map.of(), "--web",
                 Integer.toString(port), "--web-password-file", passwordFile.toString());
         gateway = started.process();
-        Path console = started.console();
+        console = started.console();
         String page = "http://127.0.0.1:" + port + "/system/console/ipsocket";
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -109,11 +112,43 @@ class GatewayWebConsoleIT {
         GatewayProcesses.await(gateway, DEADLINE, console, () -> present(By.id("ipsocket-create")),
                 "the create form in the browser");
 
-        new Select(browser.findElement(By.id("ipsocket-kind"))).selectByValue("tcp");
-        browser.findElement(By.id("ipsocket-name")).sendKeys("plc1");
-        browser.findElement(By.id("ipsocket-hostname")).sendKeys("127.0.0.1");
-        browser.findElement(By.id("ipsocket-port")).sendKeys(Integer.toString(peer.getLocalPort()));
-        browser.findElement(By.id("ipsocket-settings")).sendKeys("autoConnect=false\nconnectTimeout=5000");
+        // The form is the kind's metatype: a TLS form has password fields that show nothing.
+        chooseKind("tls");
+        WebElement keyStorePassword = browser.findElement(By.name(".keyStorePassword"));
+        assertEquals("password", keyStorePassword.getAttribute("type"), "a private key is a password field");
+        assertEquals("", keyStorePassword.getAttribute("value"), "and shows no value");
+        assertTrue(present(By.name("caCertificates")), "the TLS keys are there");
+
+        chooseKind("tcp");
+        assertTrue(browser.findElements(By.name("caCertificates")).isEmpty(), "no TLS keys in the TCP form");
+        WebElement portField = browser.findElement(By.name("port"));
+        assertEquals("number", portField.getAttribute("type"));
+        assertEquals("-1", portField.getAttribute("min"), "the metatype's lower bound");
+        assertEquals("65535", portField.getAttribute("max"), "the metatype's upper bound");
+        assertEquals("-1", portField.getAttribute("value"), "the default, pre-filled");
+        assertTrue(browser.findElement(By.cssSelector("input[type='checkbox'][name='autoConnect']")).isSelected(),
+                "autoConnect ticked: its default is true");
+        assertEquals("select", browser.findElement(By.name("protocol")).getTagName(), "an option list is a select");
+
+        // A value the metatype refuses is refused by the page (here past the browser's own check
+        // of the bounds, as any HTTP client could), naming key and value; nothing is created.
+        fill("name", "bad1");
+        fill("hostname", "127.0.0.1");
+        fill("port", "70000");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('ipsocket-create').noValidate = true;");
+        browser.findElement(By.id("ipsocket-create-submit")).click();
+        GatewayProcesses.await(gateway, DEADLINE, console, () -> present(By.id("ipsocket-message")),
+                "the page's answer to port 70000");
+        String refusal = browser.findElement(By.id("ipsocket-message")).getText();
+        assertTrue(refusal.startsWith("Failed: port = '70000' is refused"), refusal);
+        assertTrue(browser.findElements(By.cssSelector("tr[data-socket='bad1']")).isEmpty(), "no socket bad1");
+
+        // The socket the test drives: fields found by their names, the others left at their defaults.
+        fill("name", "plc1");
+        fill("hostname", "127.0.0.1");
+        fill("port", Integer.toString(peer.getLocalPort()));
+        browser.findElement(By.cssSelector("input[type='checkbox'][name='autoConnect']")).click(); // off: it waits
+        fill("connectTimeout", "5000");
         browser.findElement(By.id("ipsocket-create-submit")).click();
         String row = "tr[data-socket='plc1']";
         GatewayProcesses.await(gateway, DEADLINE, console, () -> refreshed()
@@ -132,6 +167,8 @@ class GatewayWebConsoleIT {
                 && "6".equals(cell(row, "received")), "the page showing plc1 Connected to " + peerText
                 + " with the 6 bytes the peer sent");
         assertEquals("TCP", cell(row, "type"));
+        assertEquals("0", cell(row, "reconnects"), "the first connection is no reconnect");
+        assertEquals("-", cell(row, "drops"), "TCP drops nothing (backpressure)");
         screenshot();
 
         browser.findElement(By.cssSelector(row + " button.disconnect")).click();
@@ -142,8 +179,26 @@ class GatewayWebConsoleIT {
         GatewayProcesses.await(gateway, DEADLINE, console, () -> refreshed()
                 && "Disconnected".equals(cell(row, "state")), "the page showing plc1 Disconnected");
 
+        // Connect again: the page counts the reconnect.
+        browser.findElement(By.cssSelector(row + " button.connect")).click();
+        Socket again = peer.accept();
+        closeables.add(0, again);
+        GatewayProcesses.await(gateway, DEADLINE, console, () -> refreshed()
+                && "Connected".equals(cell(row, "state")) && "1".equals(cell(row, "reconnects")),
+                "the page showing plc1 Connected again, 1 reconnect");
+
+        // A UDP socket from the UDP form: its drop count is a number.
+        chooseKind("udp");
+        fill("name", "udp1");
+        fill("localAddress", "127.0.0.1");
+        browser.findElement(By.id("ipsocket-create-submit")).click();
+        GatewayProcesses.await(gateway, DEADLINE, console, () -> refreshed()
+                && "0".equals(cell("tr[data-socket='udp1']", "drops")), "the page showing udp1 with 0 drops");
+        assertEquals("UDP", cell("tr[data-socket='udp1']", "type"));
+
         // A name that is HTML shows as text, and the Delete button removes its configuration.
         // (No parentheses: Felix SCR 2.2.18 cannot read a configuration whose PID has one.)
+        chooseKind("tcp");
         String hostile = "<b onmouseover=alert>x&amp;\"</b>";
         browser.findElement(By.id("ipsocket-name")).sendKeys(hostile);
         browser.findElement(By.id("ipsocket-create-submit")).click();
@@ -156,7 +211,7 @@ class GatewayWebConsoleIT {
                 && browser.findElements(By.cssSelector("tr[data-socket='" + hostile + "']")).isEmpty(),
                 "the deleted socket gone from the page");
         assertEquals("Deleted ipsocket.TcpSocket~" + hostile, browser.findElement(By.id("ipsocket-message")).getText());
-        assertEquals("Disconnected", cell(row, "state"), "plc1 is still there");
+        assertEquals("Connected", cell(row, "state"), "plc1 is still there");
     }
 
     /**
@@ -200,6 +255,21 @@ class GatewayWebConsoleIT {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
                 .withLogFile(work.resolve("chromedriver.log").toFile()).build();
         return new ChromeDriver(service, options);
+    }
+
+    /** Shows the create form of a kind through the page's kind chooser. */
+    private void chooseKind(String kind) {
+        new Select(browser.findElement(By.id("ipsocket-kind"))).selectByValue(kind);
+        // Selecting submits the chooser by itself; the button is there for browsers without scripts.
+        GatewayProcesses.await(gateway, DEADLINE, console, () -> present(By.cssSelector("#ipsocket-create input[name='kind'][value='"
+                + kind + "']")), "the " + kind + " form");
+    }
+
+    /** Replaces the text of the create form's field with this name. */
+    private void fill(String name, String text) {
+        WebElement field = browser.findElement(By.cssSelector("#ipsocket-create [name='" + name + "']:not([type='hidden'])"));
+        field.clear();
+        field.sendKeys(text);
     }
 
     /** Reloads the page; always true, so it can start a condition. */

@@ -204,6 +204,7 @@ public class SocketCommands {
         line(out, "bytesToWrite", socket.getBytesToWrite());
         line(out, "bytesReceived", socket.getBytesReceived());
         line(out, "bytesSent", socket.getBytesSent());
+        line(out, "reconnects", socket.getReconnectCount());
         if (socket instanceof SslSocket) {
             SslSocket tls = (SslSocket) socket;
             line(out, "mode", tls.getMode().seedName());

@@ -21,6 +21,9 @@ import ipsocket.shell.config.SocketConfigurations;
  * Every value from a socket, a configuration or the request is encoded for its HTML context.
  */
 final class SocketsHtml {
+    /** What the Drops column counts, and why a TCP socket shows "-" (the column's tooltip). */
+    static final String NO_TCP_DROPS = "UDP: datagrams dropped from the full receive queue. TCP (-): nothing is"
+            + " dropped by design (backpressure: a full read buffer stops reading, a full write buffer refuses writes)";
     private final PrintWriter out;
     private final String action;
     private final String token;
@@ -44,23 +47,27 @@ final class SocketsHtml {
      * @param message what the last action did, or {@code null}
      * @param sockets every socket
      * @param servers every server
+     * @param kind the kind whose create form is shown
+     * @param form that kind's create form, or {@code null} if its metatype is not there
+     * @param unavailable why there is no form (when {@code form} is {@code null})
      */
-    void page(String message, Collection<IpSocket> sockets, Collection<TcpServer> servers) {
+    void page(String message, Collection<IpSocket> sockets, Collection<TcpServer> servers, String kind,
+            CreateForm form, String unavailable) {
         if (message != null && !message.isEmpty()) {
             out.println("<p class='statline' id='ipsocket-message'>" + forHtml(message) + "</p>");
         }
         socketTable(sockets);
         serverTable(servers);
-        createForm();
-        out.println("<p class='ui-state-default'>Reconnect and drop counters are not in the ipsocket API;"
-                + " the events (--events FILE) carry them.</p>");
+        createForm(kind, form, unavailable);
     }
 
     private void socketTable(Collection<IpSocket> sockets) {
         out.println("<h2>Sockets</h2>");
         out.println("<table class='tablesorter nicetable' id='ipsocket-sockets'><thead><tr>"
                 + "<th>Name</th><th>Type</th><th>State</th><th>Endpoint</th><th>Peer</th><th>Local</th>"
-                + "<th>Server</th><th>Error</th><th>Received</th><th>Sent</th><th>To write</th><th>Actions</th>"
+                + "<th>Server</th><th>Error</th><th>Received</th><th>Sent</th><th>To write</th>"
+                + "<th title='connections established after the first, automatic and explicit'>Reconnects</th>"
+                + "<th title='" + forHtmlAttribute(NO_TCP_DROPS) + "'>Drops</th><th>Actions</th>"
                 + "</tr></thead><tbody>");
         List<IpSocket> sorted = sockets.stream().sorted(Comparator.comparing(IpSocket::getObjectId))
                 .collect(Collectors.toList());
@@ -81,11 +88,13 @@ final class SocketsHtml {
                     + cell("received", Long.toString(socket.getBytesReceived()))
                     + cell("sent", Long.toString(socket.getBytesSent()))
                     + cell("towrite", Long.toString(socket.getBytesToWrite()))
+                    + cell("reconnects", Long.toString(socket.getReconnectCount()))
+                    + drops(socket)
                     + "<td class='actions'>" + button("connect", name, "Connect")
                     + button("disconnect", name, "Disconnect") + button("delete", name, "Delete") + "</td></tr>");
         }
         if (sorted.isEmpty()) {
-            out.println("<tr><td colspan='12'>No sockets: create one below.</td></tr>");
+            out.println("<tr><td colspan='14'>No sockets: create one below.</td></tr>");
         }
         out.println("</tbody></table>");
     }
@@ -114,24 +123,34 @@ final class SocketsHtml {
         out.println("</tbody></table>");
     }
 
-    private void createForm() {
+    /**
+     * Writes the create form: a choice of kind (a GET form, so the page is made again with that
+     * kind's fields) and the kind's form made from its metatype.
+     */
+    private void createForm(String kind, CreateForm form, String unavailable) {
         out.println("<h2>Create</h2>");
-        out.println("<form method='post' action='" + forHtmlAttribute(action) + "' id='ipsocket-create'>");
-        out.println(hidden("action", "create") + hidden("token", token));
-        out.println("<table class='nicetable'><tbody>");
-        StringBuilder kinds = new StringBuilder("<select name='kind' id='ipsocket-kind'>");
-        for (String kind : SocketConfigurations.KINDS) {
-            kinds.append("<option value='").append(forHtmlAttribute(kind)).append("'>").append(forHtml(kind))
-                    .append("</option>");
+        StringBuilder kinds = new StringBuilder("<form method='get' action='" + forHtmlAttribute(action)
+                + "' id='ipsocket-kind-form'><select name='kind' id='ipsocket-kind' onchange='this.form.submit()'>");
+        for (String each : SocketConfigurations.KINDS) {
+            String label = SocketConfigurations.factoryPid(each).substring("ipsocket.".length());
+            kinds.append("<option value='").append(forHtmlAttribute(each)).append('\'')
+                    .append(each.equals(kind) ? " selected" : "").append('>').append(forHtml(label)).append("</option>");
         }
-        out.println(row("Kind", kinds.append("</select>").toString()));
-        out.println(row("Name", input("name", "the socket's objectId")));
-        out.println(row("Hostname", input("hostname", "peer host (tcp, udp, tls)")));
-        out.println(row("Port", input("port", "peer port (tcp, udp, tls)")));
-        out.println(row("Local port", input("localPort", "local port (server, udp)")));
-        out.println(row("More settings", "<textarea name='settings' id='ipsocket-settings' rows='3' cols='40'"
-                + " placeholder='key=value, one a line (docs/CONFIGURATION-KEYS.md)'></textarea>"));
-        out.println("</tbody></table><button type='submit' id='ipsocket-create-submit'>Create</button></form>");
+        out.println(kinds.append("</select> <button type='submit' id='ipsocket-kind-submit'>Show its settings</button>")
+                .append("</form>"));
+        if (form == null) {
+            out.println("<p class='ui-state-error' id='ipsocket-form-unavailable'>" + forHtml(unavailable) + "</p>");
+            return;
+        }
+        StringBuilder html = new StringBuilder("<form method='post' action='" + forHtmlAttribute(action)
+                + "' id='ipsocket-create'>");
+        html.append(hidden("action", "create")).append(hidden("token", token)).append(hidden("kind", kind));
+        html.append("<table class='nicetable' id='ipsocket-create-fields'><thead><tr><th colspan='2'>")
+                .append(forHtml(form.title())).append(": the settings from its metatype; only values that differ"
+                + " from the default are stored</th></tr></thead><tbody>");
+        form.rows(html);
+        html.append("</tbody></table><button type='submit' id='ipsocket-create-submit'>Create</button></form>");
+        out.println(html);
     }
 
     private String button(String verb, String name, String label) {
@@ -140,17 +159,19 @@ final class SocketsHtml {
                 + "<button type='submit' class='" + verb + "'>" + forHtml(label) + "</button></form>";
     }
 
+    /**
+     * A UDP socket's dropped datagrams; "-" for TCP, which drops nothing by design (its tooltip
+     * says why).
+     */
+    private static String drops(IpSocket socket) {
+        if (socket instanceof UdpSocket) {
+            return cell("drops", Long.toString(((UdpSocket) socket).getDroppedDatagramCount()));
+        }
+        return "<td class='drops' title='" + forHtmlAttribute(NO_TCP_DROPS) + "'>-</td>";
+    }
+
     private static String cell(String kind, String text) {
         return "<td class='" + kind + "'>" + forHtml(text) + "</td>";
-    }
-
-    private static String row(String label, String field) {
-        return "<tr><td>" + forHtml(label) + "</td><td>" + field + "</td></tr>";
-    }
-
-    private static String input(String name, String placeholder) {
-        return "<input type='text' name='" + name + "' id='ipsocket-" + name + "' placeholder='"
-                + forHtmlAttribute(placeholder) + "'>";
     }
 
     private static String hidden(String name, String value) {

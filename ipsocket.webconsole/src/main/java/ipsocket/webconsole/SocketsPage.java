@@ -3,11 +3,7 @@ package ipsocket.webconsole;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -24,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.MetaTypeService;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.TcpServer;
@@ -31,7 +28,8 @@ import ipsocket.shell.config.SocketConfigurations;
 
 /**
  * The Web Console page {@code /system/console/ipsocket}: GET shows every socket and server
- * ({@link SocketsHtml}); POST runs one action (connect, disconnect, create, delete) and sends the
+ * ({@link SocketsHtml}) and the create form of the kind asked for, made from its metatype
+ * ({@link CreateForm}); POST runs one action (connect, disconnect, create, delete) and sends the
  * browser back to the page with what it did. Actions are POST only and need the page's
  * {@link FormToken}; the Web Console has checked the login before this page is called.
  */
@@ -53,6 +51,7 @@ public class SocketsPage extends AbstractWebConsolePlugin {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile List<TcpServer> servers = List.of();
     private final transient SocketConfigurations configurations;
+    private final transient SocketMetatypes metatypes;
     private final transient FormToken token = new FormToken();
 
     /**
@@ -60,10 +59,13 @@ public class SocketsPage extends AbstractWebConsolePlugin {
      *
      * @param context the bundle context, for the console's plugin support
      * @param configurationAdmin where sockets are created and deleted
+     * @param metaTypes the metatype the create form is made from
      */
     @Activate
-    public SocketsPage(BundleContext context, @Reference(name = "configurationAdmin") ConfigurationAdmin configurationAdmin) {
+    public SocketsPage(BundleContext context, @Reference(name = "configurationAdmin") ConfigurationAdmin configurationAdmin,
+            @Reference(name = "metaTypes") MetaTypeService metaTypes) {
         this.configurations = new SocketConfigurations(configurationAdmin);
+        this.metatypes = new SocketMetatypes(context, metaTypes);
         activate(context);
     }
 
@@ -90,8 +92,26 @@ public class SocketsPage extends AbstractWebConsolePlugin {
 
     @Override
     protected void renderContent(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String kind = kind(request);
+        CreateForm form = null;
+        String unavailable = null;
+        try {
+            form = form(kind);
+        } catch (IllegalStateException e) {
+            unavailable = "No create form: " + e.getMessage();
+        }
         new SocketsHtml(response.getWriter(), pageUrl(request), token.value()).page(request.getParameter("message"),
-                sockets, servers);
+                sockets, servers, kind, form, unavailable);
+    }
+
+    /** The kind the request names (the kind chooser, or the create form's hidden field); tcp if none. */
+    private static String kind(HttpServletRequest request) {
+        String kind = request.getParameter("kind");
+        return kind != null && SocketConfigurations.KINDS.contains(kind) ? kind : SocketConfigurations.KINDS.get(0);
+    }
+
+    private CreateForm form(String kind) {
+        return new CreateForm(metatypes.definition(SocketConfigurations.factoryPid(kind)));
     }
 
     @Override
@@ -103,12 +123,12 @@ public class SocketsPage extends AbstractWebConsolePlugin {
         String message;
         try {
             message = act(request);
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             message = "Failed: " + e.getMessage();
         }
         // Post, redirect, get: reloading the page does not repeat the action.
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-        response.setHeader("Location", pageUrl(request) + "?message="
+        response.setHeader("Location", pageUrl(request) + "?kind=" + kind(request) + "&message="
                 + URLEncoder.encode(message, StandardCharsets.UTF_8));
     }
 
@@ -125,26 +145,13 @@ public class SocketsPage extends AbstractWebConsolePlugin {
             case "delete":
                 return "Deleted " + String.join(", ", configurations.delete(String.valueOf(name)));
             case "create":
-                return "Configured " + configurations.create(request.getParameter("kind"), name, settings(request));
+                String kind = request.getParameter("kind"); // as sent: an unknown kind is refused, naming it
+                CreateForm form = form(kind);
+                return "Configured " + configurations.create(kind, name, form.settings(request::getParameterValues),
+                        form.check());
             default:
                 throw new IllegalArgumentException("no action '" + action + "'");
         }
-    }
-
-    /** The create form's fields that are set, then its free key=value lines. */
-    private static Map<String, String> settings(HttpServletRequest request) {
-        List<String> lines = new ArrayList<>();
-        for (String key : List.of("hostname", "port", "localPort")) {
-            String value = request.getParameter(key);
-            if (value != null && !value.isBlank()) {
-                lines.add(key + "=" + value);
-            }
-        }
-        String more = request.getParameter("settings");
-        if (more != null) {
-            Arrays.stream(more.split("\r?\n")).filter(line -> !line.isBlank()).forEach(lines::add);
-        }
-        return new LinkedHashMap<>(SocketConfigurations.settings(lines));
     }
 
     private static String pageUrl(HttpServletRequest request) {

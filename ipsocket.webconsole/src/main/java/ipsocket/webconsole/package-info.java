@@ -1,6 +1,7 @@
 /**
  * The gateway's {@code --web}: the ipsocket page of the Apache Felix Web Console (every socket and
- * server with its state, peer, error and byte counters; connect, disconnect, create, delete) and
+ * server with its state, peer, error, byte counters, reconnects and drops; connect, disconnect,
+ * delete, and create through a form made from the kind's metatype) and
  * the console's login with the password the operator set, which replaces the console's own
  * default user.
  *
@@ -10,6 +11,6 @@
  * (the configurations {@code ipsocket:create} writes).
  *
  * <p>May import: {@code ipsocket.api}, {@code ipsocket.shell.config}, the Web Console API, the
- * servlet API, the OWASP encoder, the OSGi framework, ConfigAdmin, DS, the OSGi log.
+ * servlet API, the OWASP encoder, the OSGi framework, ConfigAdmin, MetaType, DS, the OSGi log.
  */
 package ipsocket.webconsole;

@@ -511,6 +511,11 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
         return bytesSent;
     }
 
+    @Override
+    public long getReconnectCount() {
+        return lifecycle.reconnectCount();
+    }
+
     /**
      * Returns the local bind address the configuration asks for.
      *

@@ -43,6 +43,8 @@ public final class ConnectionLifecycle implements ChannelHandler {
     private Timer connectTimer;
     private Timer retryTimer;
     private long connectedAtNanos;
+    /** Entries into Connected since the socket was created: the reconnect count is one less. */
+    private volatile long connections;
     private boolean userStopped;
     private boolean disposed;
     private boolean reconnectAfterClose;
@@ -58,6 +60,15 @@ public final class ConnectionLifecycle implements ChannelHandler {
 
     void attach(Transport kind) {
         this.transport = kind;
+    }
+
+    /**
+     * Returns how many connections were established after the first one.
+     *
+     * @return the reconnect count
+     */
+    public long reconnectCount() {
+        return Math.max(0, connections - 1);
     }
 
     /**
@@ -212,6 +223,7 @@ public final class ConnectionLifecycle implements ChannelHandler {
         cancelConnectTimer();
         socket.setEnds(local, peer);
         connectedAtNanos = System.nanoTime();
+        connections++; // written on the loop thread only; volatile for the getter's callers
         socket.status().changeState(SocketState.CONNECTED);
         if (id == attemptId) {
             socket.listeners().fire(listener -> listener.connected(socket));

@@ -67,6 +67,38 @@ class TcpReconnectTest {
     }
 
     @Test
+    void reconnectCountCountsEveryConnectionAfterTheFirstAutomaticAndExplicit() {
+        TestServer server = fixture.startServer(TestServer.Mode.ECHO);
+        TcpSocketImpl socket = fixture.tcpSocket();
+        SocketProbe probe = probe(socket);
+        socket.setReconnectMinInterval(100);
+        socket.setReconnectMaxInterval(400);
+        assertEquals(0, socket.getReconnectCount(), "a new socket");
+
+        enableAutoConnect(socket, probe, server.host(), server.port());
+        probe.awaitConnected(WAIT);
+        assertEquals(0, socket.getReconnectCount(), "the first connection is no reconnect");
+
+        // the server closes and comes back: autoConnect reconnects, after refused attempts
+        server.stop();
+        probe.awaitDisconnected(WAIT);
+        probe.await(() -> probe.errorCount(SocketError.CONNECTION_REFUSED_ERROR) >= 1, WAIT,
+                "a refused reconnect attempt");
+        assertEquals(0, socket.getReconnectCount(), "failed attempts are not counted");
+        server.restart();
+        probe.awaitConnected(2, WAIT);
+        assertEquals(1, socket.getReconnectCount(), "the automatic reconnect");
+
+        // the user disconnects and connects again
+        socket.disconnectFromHost();
+        probe.awaitDisconnected(2, WAIT);
+        socket.connectToHost();
+        probe.awaitConnected(3, WAIT);
+        probe.await(() -> server.acceptedCount() == 3, WAIT, "the third connection accepted");
+        assertEquals(2, socket.getReconnectCount(), "the explicit reconnect counts too");
+    }
+
+    @Test
     void settingHostnameThenPortOnAnAutoConnectSocketConnectsOnce() {
         TestServer server = fixture.startServer(TestServer.Mode.ECHO);
         TcpSocketImpl socket = fixture.autoTcpSocket();

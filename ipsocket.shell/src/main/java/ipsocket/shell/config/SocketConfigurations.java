@@ -53,6 +53,24 @@ public final class SocketConfigurations {
      *         socket would never appear)
      */
     public String create(String kind, String name, Map<String, String> settings) throws IOException {
+        return create(kind, name, settings, ValueCheck.NONE);
+    }
+
+    /**
+     * Creates (or replaces) the configuration of socket or server {@code name}, if {@code check}
+     * accepts every value.
+     *
+     * @param kind {@code tcp}, {@code udp}, {@code tls} or {@code server} (any case)
+     * @param name the socket's objectId and the configuration's name
+     * @param settings the configuration keys and their values, as Strings
+     * @param check checks each value before anything is written
+     * @return the configuration's PID
+     * @throws IOException if ConfigAdmin fails
+     * @throws IllegalArgumentException as {@link #create(String, String, Map)}, or for a value the
+     *         check refuses (naming the key, the value and the check's reason)
+     */
+    public String create(String kind, String name, Map<String, String> settings, ValueCheck check)
+            throws IOException {
         String factoryPid = factoryPid(kind);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a socket needs a name");
@@ -60,6 +78,13 @@ public final class SocketConfigurations {
         if (name.indexOf('(') >= 0 || name.indexOf(')') >= 0) {
             throw new IllegalArgumentException("'" + name + "' holds a parenthesis: Declarative Services cannot read a"
                     + " configuration whose name has one, so the socket would never appear; choose another name");
+        }
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            String problem = check.problem(setting.getKey(), setting.getValue());
+            if (problem != null && !problem.isEmpty()) {
+                throw new IllegalArgumentException(setting.getKey() + " = '" + setting.getValue() + "' is refused: "
+                        + problem);
+            }
         }
         Hashtable<String, Object> properties = new Hashtable<>(settings);
         properties.put(SocketConfig.OBJECT_ID, name);
@@ -149,7 +174,14 @@ public final class SocketConfigurations {
         return FACTORY_PIDS.stream().anyMatch(pid -> objectId.equals(pid + "~" + name));
     }
 
-    private static String factoryPid(String kind) {
+    /**
+     * Returns the factory PID of a kind.
+     *
+     * @param kind {@code tcp}, {@code udp}, {@code tls} or {@code server} (any case)
+     * @return its factory PID, one of {@link SocketPids}' socket and server PIDs
+     * @throws IllegalArgumentException for any other kind
+     */
+    public static String factoryPid(String kind) {
         switch (kind == null ? "" : kind.toLowerCase(Locale.ROOT)) {
             case "tcp":
                 return SocketPids.TCP_SOCKET;
