@@ -12,6 +12,7 @@ import org.osgi.framework.ServiceRegistration;
 
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketError;
+import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketPids;
 import ipsocket.api.TcpServer;
 import ipsocket.api.TcpServerListener;
@@ -55,7 +56,7 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
         server.setConnectionObserver(connections);
         server.addListener(this);
         // joins before it listens: LISTENING (or the clash) is published
-        claim(() -> runtime.addServer(server, this), "server", server.getObjectId(), properties);
+        claim(() -> runtime.add(server, SocketEvents.SERVER_TOPIC_PREFIX, server.getObjectId(), this), "server", server.getObjectId(), properties);
     }
 
     @Override
@@ -108,7 +109,7 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
         server.dispose(SocketService.SHUTDOWN_GRACE_MILLIS); // its last events are still published
         connections.closeAll();
         server.removeListener(this);
-        runtime.removeServer(server);
+        runtime.remove(server, SocketEvents.SERVER_TOPIC_PREFIX, server.getObjectId());
     }
 
     /** Applies the configuration of a live server and listens. */

@@ -101,7 +101,7 @@ final class SocketService extends ObjectIdClaim {
         this.runtime = runtime;
         this.identity = identityOf(properties);
         socket.addListener(new EndpointWatch());
-        claim(() -> runtime.add(socket, kind.topicPrefix, this), "socket", socket.getObjectId(), properties);
+        claim(() -> runtime.add(socket, kind.topicPrefix, socket.getObjectId(), this), "socket", socket.getObjectId(), properties);
     }
 
     @Override
@@ -190,7 +190,7 @@ final class SocketService extends ObjectIdClaim {
             registration = null;
         }
         socket.disposeGracefully(SHUTDOWN_GRACE_MILLIS); // its last events are still published
-        runtime.remove(socket);
+        runtime.remove(socket, kind.topicPrefix, socket.getObjectId());
     }
 
     @Override
