@@ -2,7 +2,6 @@ package ipsocket.impl.osgi;
 
 import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -29,7 +28,6 @@ import ipsocket.impl.server.TcpServerImpl;
 final class ServerService extends ObjectIdClaim implements TcpServerListener {
     private final TcpServerImpl server;
     private final SocketRuntime runtime;
-    private final Map<String, Object> identity;
     private final ConnectionServices connections;
     private final Object propertiesLock = new Object();
     private volatile ServiceRegistration<?> registration;
@@ -49,8 +47,7 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
         super(properties);
         this.server = server;
         this.runtime = runtime;
-        this.identity = SocketService.identityOf(properties);
-        Map<String, Object> connectionIdentity = new HashMap<>(identity);
+        Map<String, Object> connectionIdentity = new HashMap<>(identity());
         connectionIdentity.remove(Constants.SERVICE_PID); // the server's configuration, not the connection's
         this.connections = new ConnectionServices(runtime, context, Map.copyOf(connectionIdentity));
         server.setConnectionObserver(connections);
@@ -178,7 +175,7 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
     }
 
     private Dictionary<String, Object> serviceProperties() {
-        Dictionary<String, Object> properties = new Hashtable<>(identity);
+        Dictionary<String, Object> properties = identity();
         properties.put(SocketConfig.OBJECT_ID, server.getObjectId());
         properties.put(SocketConfig.LOCAL_ADDRESS, server.getLocalAddress());
         properties.put(SocketConfig.LOCAL_PORT, server.getLocalPort());
