@@ -73,16 +73,6 @@ public final class IpsocketClient implements Client {
         return s;
     }
 
-    private static <T> T await(CompletableFuture<T> f, Deadline d) throws Exception {
-        try {
-            return f.get(d.waitMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw d.timeout();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-    }
-
     @Override
     public long tcpThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
         return throughput(peer, bytes, chunk, d, false);
@@ -158,7 +148,7 @@ public final class IpsocketClient implements Client {
         };
         TcpSocketImpl s = tls ? tls(peer, l) : tcp(peer, false, l);
         try {
-            return await(l.result, d);
+            return d.await(l.result);
         } finally {
             s.dispose();
         }
@@ -218,7 +208,7 @@ public final class IpsocketClient implements Client {
                     s = tls(peer, exchange);
                 }
                 try {
-                    if (!await(exchange.done, d)) {
+                    if (!d.await(exchange.done)) {
                         throw new IOException("the TLS sink answered something else");
                     }
                 } finally {
@@ -275,7 +265,7 @@ public final class IpsocketClient implements Client {
         };
         TcpSocketImpl s = tcp(peer, true, l);
         try {
-            return await(l.result, d);
+            return d.await(l.result);
         } finally {
             s.dispose();
         }
@@ -308,7 +298,7 @@ public final class IpsocketClient implements Client {
         };
         TcpSocketImpl s = tcp(peer, false, l);
         try {
-            return await(l.result, d);
+            return d.await(l.result);
         } finally {
             s.dispose();
         }
@@ -388,7 +378,7 @@ public final class IpsocketClient implements Client {
             s.setAutoConnect(false);
             s.addListener(l);
             s.connectToHost(peer.getAddress().getHostAddress(), peer.getPort());
-            await(sendDone, d);
+            d.await(sendDone);
             // Every accepted datagram goes out before the end marker (one FIFO queue).
             byte[] endMarker = ByteBuffer.allocate(24).putLong(runId).putLong(Proto.UDP_END)
                     .putLong(sendDone.get()[0]).array();
@@ -457,7 +447,7 @@ public final class IpsocketClient implements Client {
             s.setReceiveBufferSize(Proto.UDP_RECV_BUFFER);
             s.addListener(l);
             s.connectToHost(peer.getAddress().getHostAddress(), peer.getPort());
-            await(ready, d);
+            d.await(ready);
             s.write(blast);
             long askAt = System.nanoTime() + nanos + 50_000_000L;
             while (true) {
@@ -517,7 +507,7 @@ public final class IpsocketClient implements Client {
                 s.addListener(shared);
                 s.connectToHost(host, peer.getPort());
             }
-            long connectNanos = await(allConnected, d) - start;
+            long connectNanos = d.await(allConnected) - start;
             return new Connections() {
                 @Override
                 public long connectNanos() {
@@ -533,7 +523,7 @@ public final class IpsocketClient implements Client {
                             throw new IOException("a 1-byte write was refused: " + s.getErrorString());
                         }
                     }
-                    return await(allEchoed, dl) - t0;
+                    return dl.await(allEchoed) - t0;
                 }
 
                 @Override

@@ -105,16 +105,6 @@ public final class NettyClient implements Client {
         return f.channel();
     }
 
-    private static <T> T await(CompletableFuture<T> f, Deadline d) throws Exception {
-        try {
-            return f.get(d.waitMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw d.timeout();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-    }
-
     private static void closeQuietly(Channel ch) {
         if (ch != null) {
             ch.close().awaitUninterruptibly(5_000);
@@ -256,7 +246,7 @@ public final class NettyClient implements Client {
         };
         Channel ch = connectTcp(peer, false, tls ? overTls(peer, h, false) : h, d);
         try {
-            return await(h.result, d);
+            return d.await(h.result);
         } finally {
             closeQuietly(ch);
         }
@@ -295,7 +285,7 @@ public final class NettyClient implements Client {
             };
             Channel ch = connectTcp(peer, true, overTls(peer, h, resumed), d);
             try {
-                if (!await(h.result, d)) {
+                if (!d.await(h.result)) {
                     throw new IOException("the TLS sink answered something else");
                 }
             } finally {
@@ -346,7 +336,7 @@ public final class NettyClient implements Client {
         };
         Channel ch = connectTcp(peer, true, h, d);
         try {
-            return await(h.result, d);
+            return d.await(h.result);
         } finally {
             closeQuietly(ch);
         }
@@ -382,7 +372,7 @@ public final class NettyClient implements Client {
         };
         Channel ch = connectTcp(peer, false, init, d);
         try {
-            return await(h.result, d);
+            return d.await(h.result);
         } finally {
             closeQuietly(ch);
         }
@@ -468,7 +458,7 @@ public final class NettyClient implements Client {
         }
         Channel ch = f.channel();
         try {
-            long sent = await(sendDone, d)[0];
+            long sent = d.await(sendDone)[0];
             while (true) {
                 d.check();
                 ByteBuf end = Unpooled.buffer(24).writeLong(runId).writeLong(Proto.UDP_END).writeLong(sent);
@@ -604,7 +594,7 @@ public final class NettyClient implements Client {
                     }
                 });
             }
-            long connectNanos = await(allConnected, d) - start;
+            long connectNanos = d.await(allConnected) - start;
             return new Connections() {
                 @Override
                 public long connectNanos() {
@@ -617,7 +607,7 @@ public final class NettyClient implements Client {
                     for (Channel ch : channels) {
                         ch.writeAndFlush(ch.alloc().directBuffer(1).writeByte(1));
                     }
-                    return await(allEchoed, dl) - t0;
+                    return dl.await(allEchoed) - t0;
                 }
 
                 @Override

@@ -1,18 +1,17 @@
 package ipsocket.bench.events;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import ipsocket.bench.BenchMain;
+import ipsocket.bench.ChildJvm;
 import ipsocket.bench.Options;
 import ipsocket.bench.Result;
 
@@ -34,8 +33,7 @@ public final class EventsChild {
      */
     static Result forked(Options o, PrintStream out, List<String> notes) {
         Result r = new Result("ipsocket", "events");
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new ArrayList<>(List.of(java));
+        List<String> cmd = new ArrayList<>(List.of(ChildJvm.java()));
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("ipsocket.bench.") || key.startsWith("org.apache.felix.eventadmin.")
                     || key.startsWith("bench.")) {
@@ -52,23 +50,13 @@ public final class EventsChild {
         long limitMs = 120_000 + (o.runs() + 1L) * Variant.values().length * EventsBench.bytes(o) / 20_000;
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Thread killer = new Thread(() -> {
-                try {
-                    if (!p.waitFor(limitMs, TimeUnit.MILLISECONDS)) {
-                        p.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    p.destroyForcibly();
-                }
-            }, "events-child-timeout");
-            killer.setDaemon(true);
-            killer.start();
+            Thread killer = ChildJvm.killAfter(p, limitMs, "events-child-timeout");
             StringBuilder other = new StringBuilder();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith(CHILD_RUN)) {
-                        r.addRun(parse(line.substring(CHILD_RUN.length())));
+                        r.addRun(ChildJvm.figures(line.substring(CHILD_RUN.length())));
                     } else if (line.startsWith(CHILD_ERROR)) {
                         r.error = line.substring(CHILD_ERROR.length());
                     } else if (line.startsWith(CHILD_NOTE)) {
@@ -119,14 +107,4 @@ public final class EventsChild {
         System.out.flush();
     }
 
-    private static Map<String, Double> parse(String text) {
-        Map<String, Double> v = new LinkedHashMap<>();
-        for (String kv : text.trim().split("\\s+")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                v.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
-            }
-        }
-        return v;
-    }
 }

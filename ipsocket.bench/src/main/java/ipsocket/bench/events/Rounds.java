@@ -6,10 +6,6 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.EventConstants;
@@ -120,8 +116,8 @@ final class Rounds {
                 (v.publishData ? framework.rxData : framework.rx).write(ByteBuffer.allocate(16).putLong(bytes)
                         .putLong(v.small ? Variant.SMALL_WRITE : options.chunk()).array());
             }
-            await(run.done, d);
-            long marked = counts != null ? await(counts.marked, d) : run.doneNanos;
+            d.await(run.done);
+            long marked = counts != null ? d.await(counts.marked) : run.doneNanos;
             long cpu1 = ThreadCpu.cpuNanos();
             sample.loopNanos += ThreadCpu.cpuSince(loop0, ThreadCpu.threadCpu(true));
             sample.eaNanos += ThreadCpu.cpuSince(ea0, ThreadCpu.threadCpu(false));
@@ -157,13 +153,4 @@ final class Rounds {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> f, Deadline d) throws Exception {
-        try {
-            return f.get(d.waitMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw d.timeout();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-    }
 }
