@@ -230,37 +230,22 @@ public final class IpsocketClient implements Client {
     @Override
     public Latencies tcpPingPong(InetSocketAddress peer, int msg, long nanos, Deadline d) throws Exception {
         byte[] out = Proto.pattern(msg);
-        long[] samples = new long[Latency.capacity(nanos)];
+        PingPong run = new PingPong(msg, nanos);
         RunListener<Latencies> l = new RunListener<>() {
-            int count;
-            int received;
-            long start;
-            long end;
-            long sentAt;
-
             @Override
             public void connected(IpSocket s) {
-                start = System.nanoTime();
-                end = start + nanos;
-                sentAt = start;
+                run.start();
                 s.write(out);
             }
 
             @Override
             public void readyRead(IpSocket s) {
-                received += s.readAll().length;
-                if (received < msg) {
-                    return;
+                int next = run.arrived(s.readAll().length);
+                if (next == PingPong.SEND) {
+                    s.write(out);
+                } else if (next == PingPong.DONE) {
+                    result.complete(run.latencies());
                 }
-                received -= msg;
-                long now = System.nanoTime();
-                samples[count++] = now - sentAt;
-                if (now - end >= 0 || count == samples.length) {
-                    result.complete(new Latencies(samples, count, now - start));
-                    return;
-                }
-                sentAt = now;
-                s.write(out);
             }
         };
         TcpSocketImpl s = tcp(peer, true, l);

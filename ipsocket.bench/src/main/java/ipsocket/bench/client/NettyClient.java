@@ -298,40 +298,26 @@ public final class NettyClient implements Client {
 
     @Override
     public Latencies tcpPingPong(InetSocketAddress peer, int msg, long nanos, Deadline d) throws Exception {
-        long[] samples = new long[Latency.capacity(nanos)];
         byte[] payload = Proto.pattern(msg);
+        PingPong run = new PingPong(msg, nanos);
         RunHandler<Latencies> h = new RunHandler<>() {
-            int count;
-            int received;
-            long start;
-            long end;
-            long sentAt;
-
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
-                start = System.nanoTime();
-                end = start + nanos;
-                sentAt = start;
+                run.start();
                 ctx.writeAndFlush(ctx.alloc().directBuffer(msg).writeBytes(payload));
             }
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object m) {
                 ByteBuf in = (ByteBuf) m;
-                received += in.readableBytes();
+                int bytes = in.readableBytes();
                 in.release();
-                if (received < msg) {
-                    return;
+                int next = run.arrived(bytes);
+                if (next == PingPong.SEND) {
+                    ctx.writeAndFlush(ctx.alloc().directBuffer(msg).writeBytes(payload));
+                } else if (next == PingPong.DONE) {
+                    result.complete(run.latencies());
                 }
-                received -= msg;
-                long now = System.nanoTime();
-                samples[count++] = now - sentAt;
-                if (now - end >= 0 || count == samples.length) {
-                    result.complete(new Latencies(samples, count, now - start));
-                    return;
-                }
-                sentAt = now;
-                ctx.writeAndFlush(ctx.alloc().directBuffer(msg).writeBytes(payload));
             }
         };
         Channel ch = connectTcp(peer, true, h, d);
