@@ -20,6 +20,7 @@ import ipsocket.api.UdpDatagram;
 import ipsocket.api.UdpSocket;
 import ipsocket.bench.Deadline;
 import ipsocket.bench.Proto;
+import ipsocket.bench.SendPump;
 import ipsocket.bench.TlsMaterial;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.loop.EventLoopGroup;
@@ -86,9 +87,8 @@ public final class IpsocketClient implements Client {
     /** Sends the length, then the bytes, waits for 'K'; over TLS from the end of the handshake. */
     private long throughput(InetSocketAddress peer, long bytes, int chunk, Deadline d, boolean tls) throws Exception {
         byte[] header = Proto.longBytes(bytes);
-        ByteBuffer data = ByteBuffer.wrap(Proto.pattern(chunk));
+        SendPump pump = new SendPump();
         RunListener<Long> l = new RunListener<>() {
-            long notStarted = bytes;
             long start;
 
             @Override
@@ -104,32 +104,20 @@ public final class IpsocketClient implements Client {
             }
 
             private void begin(IpSocket s) {
-                data.limit(0);
+                pump.reset(bytes, chunk);
                 start = System.nanoTime();
                 s.write(header);
-                pump(s);
+                send(s);
             }
 
             @Override
             public void bytesWritten(IpSocket s, long n) {
-                pump(s);
+                send(s);
             }
 
-            /** Offers 64 KiB writes until the write buffer takes no more. */
-            private void pump(IpSocket s) {
-                while (data.hasRemaining() || notStarted > 0) {
-                    if (!data.hasRemaining()) {
-                        int n = (int) Math.min(chunk, notStarted);
-                        data.clear().limit(n);
-                        notStarted -= n;
-                    }
-                    long accepted = s.write(data);
-                    if (accepted <= 0) {
-                        if (accepted < 0) {
-                            fail(new IOException("write refused: " + s.getErrorString()));
-                        }
-                        return;
-                    }
+            private void send(IpSocket s) {
+                if (!pump.pump(s)) {
+                    fail(new IOException("write refused: " + s.getErrorString()));
                 }
             }
 

@@ -1,24 +1,19 @@
 package ipsocket.bench.events;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.TcpSocket;
 import ipsocket.bench.Proto;
+import ipsocket.bench.SendPump;
 
 /** Bulk send, as tcp-throughput's ipsocket client: 64 KiB writes continued from bytesWritten on the loop thread. */
 final class TxListener extends RunListener {
-    private ByteBuffer data = ByteBuffer.allocate(0);
-    private long notStarted;
+    private final SendPump pump = new SendPump();
 
     void start(TcpSocket s, Run r, int chunk) {
         synchronized (this) {
-            if (data.capacity() != chunk) {
-                data = ByteBuffer.wrap(Proto.pattern(chunk));
-            }
-            data.limit(0);
-            notStarted = r.bytes;
+            pump.reset(r.bytes, chunk);
             run = r;
             r.startNanos = System.nanoTime();
             // Only the header from this thread: its bytesWritten starts the pump on the loop
@@ -34,26 +29,9 @@ final class TxListener extends RunListener {
         Run r = run;
         if (r != null) {
             synchronized (this) {
-                pump(s, r);
-            }
-        }
-    }
-
-    /** Offers 64 KiB writes until the write buffer takes no more. */
-    private void pump(IpSocket s, Run r) {
-        int chunk = data.capacity();
-        while (data.hasRemaining() || notStarted > 0) {
-            if (!data.hasRemaining()) {
-                int n = (int) Math.min(chunk, notStarted);
-                data.clear().limit(n);
-                notStarted -= n;
-            }
-            long accepted = s.write(data);
-            if (accepted <= 0) {
-                if (accepted < 0) {
+                if (!pump.pump(s)) {
                     r.fail(new IOException("write refused: " + s.getErrorString()));
                 }
-                return;
             }
         }
     }
