@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import ipsocket.bench.client.Client;
 import ipsocket.bench.events.EventsBench;
+import ipsocket.bench.events.EventsChild;
 import ipsocket.bench.peer.Peer;
 import ipsocket.bench.server.EchoServers;
 
@@ -59,7 +60,7 @@ public final class BenchMain {
             return 0;
         }
         if (args.length > 0 && args[0].equals("events-child")) {
-            EventsBench.child(Options.rest(args, 1));
+            EventsChild.child(Options.rest(args, 1));
             return 0;
         }
         if (args.length > 0 && args[0].equals("conn-scale-child")) {

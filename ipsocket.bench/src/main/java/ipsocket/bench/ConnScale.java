@@ -1,7 +1,6 @@
 package ipsocket.bench;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -82,8 +81,7 @@ public final class ConnScale {
     /** Runs one measurement in a child JVM and returns its figures. */
     public static Map<String, Double> forked(String impl, InetSocketAddress peer, int n, int ioThreads,
             double warmupSecs, PrintStream log) throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP,
+        List<String> cmd = new ArrayList<>(List.of(ChildJvm.java(), "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP,
                 "-XX:+AlwaysPreTouch", "-Dbench.histo=" + Histogram.enabled(), "-cp",
                 System.getProperty("java.class.path"), BenchMain.class.getName(),
                 "conn-scale-child", impl, String.valueOf(peer.getPort()), String.valueOf(n),
@@ -92,22 +90,12 @@ public final class ConnScale {
         Map<String, Double> values = null;
         StringBuilder other = new StringBuilder();
         long limitMs = 120_000 + n * 20L;
-        Thread killer = new Thread(() -> {
-            try {
-                if (!p.waitFor(limitMs, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }, "conn-scale-child-timeout");
-        killer.setDaemon(true);
-        killer.start();
+        Thread killer = ChildJvm.killAfter(p, limitMs, "conn-scale-child-timeout");
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.startsWith(CHILD_PREFIX)) {
-                    values = parse(line.substring(CHILD_PREFIX.length()));
+                    values = ChildJvm.figures(line.substring(CHILD_PREFIX.length()));
                 } else if (other.length() < 4000) {
                     other.append(line).append('\n');
                 }
@@ -140,14 +128,4 @@ public final class ConnScale {
     }
 
     /** The figures of a child's {@code CHILD k=v ...} line (without the prefix). */
-    static Map<String, Double> parse(String text) {
-        Map<String, Double> v = new LinkedHashMap<>();
-        for (String kv : text.trim().split("\\s+")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                v.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
-            }
-        }
-        return v;
-    }
 }

@@ -1,5 +1,8 @@
 package ipsocket.bench;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A point in time after which a benchmark step gives up: every wait in the module is bounded. */
@@ -41,5 +44,24 @@ public final class Deadline {
 
     public String what() {
         return what;
+    }
+
+    /**
+     * Waits for a future until this deadline.
+     *
+     * @param <T> the future's value type
+     * @param future the future
+     * @return its value
+     * @throws TimeoutException when the deadline passes first
+     * @throws Exception what the future failed with (its cause, unwrapped)
+     */
+    public <T> T await(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get(waitMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw timeout();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
     }
 }

@@ -1,7 +1,6 @@
 package ipsocket.bench;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -157,8 +156,7 @@ public final class ServerScale {
         ChildServer(String impl, int ioThreads, PrintStream log) throws Exception {
             this.impl = impl;
             this.log = log;
-            String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-            process = new ProcessBuilder(List.of(java, "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
+            process = new ProcessBuilder(List.of(ChildJvm.java(), "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
                     "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "server-scale-child",
                     impl, String.valueOf(ioThreads))).redirectErrorStream(true).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -185,7 +183,7 @@ public final class ServerScale {
         @Override
         public Map<String, Double> measure(int n) throws Exception {
             send("MEASURE " + n);
-            return ConnScale.parse(await(ConnScale.CHILD_PREFIX, Deadline.in(60_000, impl + " server-scale measure")));
+            return ChildJvm.figures(await(ConnScale.CHILD_PREFIX, Deadline.in(60_000, impl + " server-scale measure")));
         }
 
         private void send(String command) throws java.io.IOException {

@@ -28,14 +28,17 @@ import ipsocket.api.SocketEvents;
  * </ul>
  * The socket's {@code publishData} is read from the socket service itself
  * ({@link IpSocket#serializeProperties()}), found by its {@code objectId} service property, only
- * for events that carry a payload.
+ * for events that carry a payload. Only the service references are tracked; the service is got
+ * for such an event and released after it: a gateway holds thousands of sockets, and a service
+ * kept got costs the framework's use count and holder per socket (issue 15, about 170 B each).
  */
 final class EventPrivacy implements AutoCloseable {
     /** Event property that replaces a withheld payload: its length in bytes. */
     static final String WITHHELD_LENGTH = SocketEvents.DATA + ".length";
 
-    private final Map<Object, IpSocket> byObjectId = new ConcurrentHashMap<>();
-    private final ServiceTracker<IpSocket, IpSocket> sockets;
+    private final BundleContext context;
+    private final Map<Object, ServiceReference<IpSocket>> byObjectId = new ConcurrentHashMap<>();
+    private final ServiceTracker<IpSocket, ServiceReference<IpSocket>> sockets;
 
     /**
      * Starts tracking the socket services.
@@ -43,26 +46,23 @@ final class EventPrivacy implements AutoCloseable {
      * @param context the bundle context
      */
     EventPrivacy(BundleContext context) {
+        this.context = context;
         sockets = new ServiceTracker<>(context, IpSocket.class, null) {
             @Override
-            public IpSocket addingService(ServiceReference<IpSocket> reference) {
-                IpSocket socket = super.addingService(reference);
-                if (socket != null) {
-                    byObjectId.put(objectIdOf(reference), socket);
-                }
-                return socket;
+            public ServiceReference<IpSocket> addingService(ServiceReference<IpSocket> reference) {
+                byObjectId.put(objectIdOf(reference), reference);
+                return reference;
             }
 
             @Override
-            public void modifiedService(ServiceReference<IpSocket> reference, IpSocket socket) {
-                byObjectId.values().remove(socket);
-                byObjectId.put(objectIdOf(reference), socket);
+            public void modifiedService(ServiceReference<IpSocket> reference, ServiceReference<IpSocket> tracked) {
+                byObjectId.values().remove(reference);
+                byObjectId.put(objectIdOf(reference), reference);
             }
 
             @Override
-            public void removedService(ServiceReference<IpSocket> reference, IpSocket socket) {
-                byObjectId.values().remove(socket);
-                super.removedService(reference, socket);
+            public void removedService(ServiceReference<IpSocket> reference, ServiceReference<IpSocket> tracked) {
+                byObjectId.values().remove(reference);
             }
         };
         sockets.open();
@@ -84,9 +84,21 @@ final class EventPrivacy implements AutoCloseable {
     }
 
     private boolean publishesData(Object objectId) {
-        IpSocket socket = objectId == null ? null : byObjectId.get(objectId);
-        return socket != null
-                && Boolean.TRUE.equals(socket.serializeProperties().get(SocketConfig.PUBLISH_DATA));
+        ServiceReference<IpSocket> reference = objectId == null ? null : byObjectId.get(objectId);
+        IpSocket socket;
+        try {
+            socket = reference == null ? null : context.getService(reference);
+        } catch (IllegalStateException stopping) {
+            socket = null; // this bundle is stopping
+        }
+        if (socket == null) {
+            return false; // gone meanwhile: withheld, as for an unknown socket
+        }
+        try {
+            return Boolean.TRUE.equals(socket.serializeProperties().get(SocketConfig.PUBLISH_DATA));
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     /**

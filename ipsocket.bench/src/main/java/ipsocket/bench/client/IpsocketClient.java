@@ -20,6 +20,7 @@ import ipsocket.api.UdpDatagram;
 import ipsocket.api.UdpSocket;
 import ipsocket.bench.Deadline;
 import ipsocket.bench.Proto;
+import ipsocket.bench.SendPump;
 import ipsocket.bench.TlsMaterial;
 import ipsocket.impl.common.AbstractIpSocket;
 import ipsocket.impl.loop.EventLoopGroup;
@@ -73,16 +74,6 @@ public final class IpsocketClient implements Client {
         return s;
     }
 
-    private static <T> T await(CompletableFuture<T> f, Deadline d) throws Exception {
-        try {
-            return f.get(d.waitMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw d.timeout();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-    }
-
     @Override
     public long tcpThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
         return throughput(peer, bytes, chunk, d, false);
@@ -96,9 +87,8 @@ public final class IpsocketClient implements Client {
     /** Sends the length, then the bytes, waits for 'K'; over TLS from the end of the handshake. */
     private long throughput(InetSocketAddress peer, long bytes, int chunk, Deadline d, boolean tls) throws Exception {
         byte[] header = Proto.longBytes(bytes);
-        ByteBuffer data = ByteBuffer.wrap(Proto.pattern(chunk));
+        SendPump pump = new SendPump();
         RunListener<Long> l = new RunListener<>() {
-            long notStarted = bytes;
             long start;
 
             @Override
@@ -114,32 +104,20 @@ public final class IpsocketClient implements Client {
             }
 
             private void begin(IpSocket s) {
-                data.limit(0);
+                pump.reset(bytes, chunk);
                 start = System.nanoTime();
                 s.write(header);
-                pump(s);
+                send(s);
             }
 
             @Override
             public void bytesWritten(IpSocket s, long n) {
-                pump(s);
+                send(s);
             }
 
-            /** Offers 64 KiB writes until the write buffer takes no more. */
-            private void pump(IpSocket s) {
-                while (data.hasRemaining() || notStarted > 0) {
-                    if (!data.hasRemaining()) {
-                        int n = (int) Math.min(chunk, notStarted);
-                        data.clear().limit(n);
-                        notStarted -= n;
-                    }
-                    long accepted = s.write(data);
-                    if (accepted <= 0) {
-                        if (accepted < 0) {
-                            fail(new IOException("write refused: " + s.getErrorString()));
-                        }
-                        return;
-                    }
+            private void send(IpSocket s) {
+                if (!pump.pump(s)) {
+                    fail(new IOException("write refused: " + s.getErrorString()));
                 }
             }
 
@@ -158,7 +136,7 @@ public final class IpsocketClient implements Client {
         };
         TcpSocketImpl s = tls ? tls(peer, l) : tcp(peer, false, l);
         try {
-            return await(l.result, d);
+            return d.await(l.result);
         } finally {
             s.dispose();
         }
@@ -218,7 +196,7 @@ public final class IpsocketClient implements Client {
                     s = tls(peer, exchange);
                 }
                 try {
-                    if (!await(exchange.done, d)) {
+                    if (!d.await(exchange.done)) {
                         throw new IOException("the TLS sink answered something else");
                     }
                 } finally {
@@ -240,42 +218,27 @@ public final class IpsocketClient implements Client {
     @Override
     public Latencies tcpPingPong(InetSocketAddress peer, int msg, long nanos, Deadline d) throws Exception {
         byte[] out = Proto.pattern(msg);
-        long[] samples = new long[Latency.capacity(nanos)];
+        PingPong run = new PingPong(msg, nanos);
         RunListener<Latencies> l = new RunListener<>() {
-            int count;
-            int received;
-            long start;
-            long end;
-            long sentAt;
-
             @Override
             public void connected(IpSocket s) {
-                start = System.nanoTime();
-                end = start + nanos;
-                sentAt = start;
+                run.start();
                 s.write(out);
             }
 
             @Override
             public void readyRead(IpSocket s) {
-                received += s.readAll().length;
-                if (received < msg) {
-                    return;
+                int next = run.arrived(s.readAll().length);
+                if (next == PingPong.SEND) {
+                    s.write(out);
+                } else if (next == PingPong.DONE) {
+                    result.complete(run.latencies());
                 }
-                received -= msg;
-                long now = System.nanoTime();
-                samples[count++] = now - sentAt;
-                if (now - end >= 0 || count == samples.length) {
-                    result.complete(new Latencies(samples, count, now - start));
-                    return;
-                }
-                sentAt = now;
-                s.write(out);
             }
         };
         TcpSocketImpl s = tcp(peer, true, l);
         try {
-            return await(l.result, d);
+            return d.await(l.result);
         } finally {
             s.dispose();
         }
@@ -308,7 +271,7 @@ public final class IpsocketClient implements Client {
         };
         TcpSocketImpl s = tcp(peer, false, l);
         try {
-            return await(l.result, d);
+            return d.await(l.result);
         } finally {
             s.dispose();
         }
@@ -388,7 +351,7 @@ public final class IpsocketClient implements Client {
             s.setAutoConnect(false);
             s.addListener(l);
             s.connectToHost(peer.getAddress().getHostAddress(), peer.getPort());
-            await(sendDone, d);
+            d.await(sendDone);
             // Every accepted datagram goes out before the end marker (one FIFO queue).
             byte[] endMarker = ByteBuffer.allocate(24).putLong(runId).putLong(Proto.UDP_END)
                     .putLong(sendDone.get()[0]).array();
@@ -457,7 +420,7 @@ public final class IpsocketClient implements Client {
             s.setReceiveBufferSize(Proto.UDP_RECV_BUFFER);
             s.addListener(l);
             s.connectToHost(peer.getAddress().getHostAddress(), peer.getPort());
-            await(ready, d);
+            d.await(ready);
             s.write(blast);
             long askAt = System.nanoTime() + nanos + 50_000_000L;
             while (true) {
@@ -517,7 +480,7 @@ public final class IpsocketClient implements Client {
                 s.addListener(shared);
                 s.connectToHost(host, peer.getPort());
             }
-            long connectNanos = await(allConnected, d) - start;
+            long connectNanos = d.await(allConnected) - start;
             return new Connections() {
                 @Override
                 public long connectNanos() {
@@ -533,7 +496,7 @@ public final class IpsocketClient implements Client {
                             throw new IOException("a 1-byte write was refused: " + s.getErrorString());
                         }
                     }
-                    return await(allEchoed, dl) - t0;
+                    return dl.await(allEchoed) - t0;
                 }
 
                 @Override

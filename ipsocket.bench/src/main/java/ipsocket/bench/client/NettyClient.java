@@ -105,16 +105,6 @@ public final class NettyClient implements Client {
         return f.channel();
     }
 
-    private static <T> T await(CompletableFuture<T> f, Deadline d) throws Exception {
-        try {
-            return f.get(d.waitMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw d.timeout();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-    }
-
     private static void closeQuietly(Channel ch) {
         if (ch != null) {
             ch.close().awaitUninterruptibly(5_000);
@@ -256,7 +246,7 @@ public final class NettyClient implements Client {
         };
         Channel ch = connectTcp(peer, false, tls ? overTls(peer, h, false) : h, d);
         try {
-            return await(h.result, d);
+            return d.await(h.result);
         } finally {
             closeQuietly(ch);
         }
@@ -295,7 +285,7 @@ public final class NettyClient implements Client {
             };
             Channel ch = connectTcp(peer, true, overTls(peer, h, resumed), d);
             try {
-                if (!await(h.result, d)) {
+                if (!d.await(h.result)) {
                     throw new IOException("the TLS sink answered something else");
                 }
             } finally {
@@ -308,45 +298,31 @@ public final class NettyClient implements Client {
 
     @Override
     public Latencies tcpPingPong(InetSocketAddress peer, int msg, long nanos, Deadline d) throws Exception {
-        long[] samples = new long[Latency.capacity(nanos)];
         byte[] payload = Proto.pattern(msg);
+        PingPong run = new PingPong(msg, nanos);
         RunHandler<Latencies> h = new RunHandler<>() {
-            int count;
-            int received;
-            long start;
-            long end;
-            long sentAt;
-
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
-                start = System.nanoTime();
-                end = start + nanos;
-                sentAt = start;
+                run.start();
                 ctx.writeAndFlush(ctx.alloc().directBuffer(msg).writeBytes(payload));
             }
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object m) {
                 ByteBuf in = (ByteBuf) m;
-                received += in.readableBytes();
+                int bytes = in.readableBytes();
                 in.release();
-                if (received < msg) {
-                    return;
+                int next = run.arrived(bytes);
+                if (next == PingPong.SEND) {
+                    ctx.writeAndFlush(ctx.alloc().directBuffer(msg).writeBytes(payload));
+                } else if (next == PingPong.DONE) {
+                    result.complete(run.latencies());
                 }
-                received -= msg;
-                long now = System.nanoTime();
-                samples[count++] = now - sentAt;
-                if (now - end >= 0 || count == samples.length) {
-                    result.complete(new Latencies(samples, count, now - start));
-                    return;
-                }
-                sentAt = now;
-                ctx.writeAndFlush(ctx.alloc().directBuffer(msg).writeBytes(payload));
             }
         };
         Channel ch = connectTcp(peer, true, h, d);
         try {
-            return await(h.result, d);
+            return d.await(h.result);
         } finally {
             closeQuietly(ch);
         }
@@ -382,7 +358,7 @@ public final class NettyClient implements Client {
         };
         Channel ch = connectTcp(peer, false, init, d);
         try {
-            return await(h.result, d);
+            return d.await(h.result);
         } finally {
             closeQuietly(ch);
         }
@@ -468,7 +444,7 @@ public final class NettyClient implements Client {
         }
         Channel ch = f.channel();
         try {
-            long sent = await(sendDone, d)[0];
+            long sent = d.await(sendDone)[0];
             while (true) {
                 d.check();
                 ByteBuf end = Unpooled.buffer(24).writeLong(runId).writeLong(Proto.UDP_END).writeLong(sent);
@@ -604,7 +580,7 @@ public final class NettyClient implements Client {
                     }
                 });
             }
-            long connectNanos = await(allConnected, d) - start;
+            long connectNanos = d.await(allConnected) - start;
             return new Connections() {
                 @Override
                 public long connectNanos() {
@@ -617,7 +593,7 @@ public final class NettyClient implements Client {
                     for (Channel ch : channels) {
                         ch.writeAndFlush(ch.alloc().directBuffer(1).writeByte(1));
                     }
-                    return await(allEchoed, dl) - t0;
+                    return dl.await(allEchoed) - t0;
                 }
 
                 @Override

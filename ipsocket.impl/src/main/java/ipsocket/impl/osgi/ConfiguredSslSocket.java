@@ -18,6 +18,8 @@ import ipsocket.impl.tls.SslSocketImpl;
  * One TLS socket per factory configuration of {@code ipsocket.SslSocket}: live as soon as its
  * configuration arrives, registered as a service under its interfaces, reconfigured in place
  * on update and closed gracefully on delete.
+ *
+ * <p>{@link FactorySslSocket} (the component factory) extends it: the body is this class's, once.
  */
 @Component(name = SocketPids.SSL_SOCKET, configurationPid = SocketPids.SSL_SOCKET,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})

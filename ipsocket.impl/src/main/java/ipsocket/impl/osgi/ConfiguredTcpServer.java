@@ -18,6 +18,8 @@ import ipsocket.impl.server.TcpServerImpl;
  * One TCP server per factory configuration of {@code ipsocket.TcpServer}: listening as soon as its
  * configuration arrives, registered as a service, reconfigured in place on update (a new address
  * or port listens anew, established connections stay), and closed with its connections on delete.
+ *
+ * <p>{@link FactoryTcpServer} (the component factory) extends it: the body is this class's, once.
  */
 @Component(name = SocketPids.TCP_SERVER, configurationPid = SocketPids.TCP_SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})

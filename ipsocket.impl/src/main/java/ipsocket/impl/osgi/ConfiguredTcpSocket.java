@@ -18,6 +18,8 @@ import ipsocket.impl.tcp.TcpSocketImpl;
  * One TCP socket per factory configuration of {@code ipsocket.TcpSocket}: live as soon as its
  * configuration arrives, registered as a service under its interfaces, reconfigured in place
  * on update and closed gracefully on delete.
+ *
+ * <p>{@link FactoryTcpSocket} (the component factory) extends it: the body is this class's, once.
  */
 @Component(name = SocketPids.TCP_SOCKET, configurationPid = SocketPids.TCP_SOCKET,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})

@@ -18,6 +18,8 @@ import ipsocket.impl.udp.UdpSocketImpl;
  * One UDP socket per factory configuration of {@code ipsocket.UdpSocket}: live as soon as its
  * configuration arrives, registered as a service under its interfaces, reconfigured in place
  * on update and closed gracefully on delete.
+ *
+ * <p>{@link FactoryUdpSocket} (the component factory) extends it: the body is this class's, once.
  */
 @Component(name = SocketPids.UDP_SOCKET, configurationPid = SocketPids.UDP_SOCKET,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})

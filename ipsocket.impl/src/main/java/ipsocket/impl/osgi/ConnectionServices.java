@@ -47,7 +47,7 @@ final class ConnectionServices implements ConnectionObserver {
 
     @Override
     public void opening(TcpSocketImpl connection) {
-        runtime.add(connection, SocketEvents.TCP_TOPIC_PREFIX, null);
+        runtime.add(connection, SocketEvents.TCP_TOPIC_PREFIX, connection.getObjectId(), null);
         registrations.put(connection, new Registration(connection));
     }
 
@@ -65,7 +65,7 @@ final class ConnectionServices implements ConnectionObserver {
         if (registration != null) {
             offLoop(registration::unregister);
         }
-        runtime.remove(connection);
+        runtime.remove(connection, SocketEvents.TCP_TOPIC_PREFIX, connection.getObjectId());
     }
 
     /** Unregisters what is still registered, at once: the server is gone. */
@@ -74,7 +74,7 @@ final class ConnectionServices implements ConnectionObserver {
             Registration registration = registrations.remove(connection);
             if (registration != null) {
                 registration.unregister();
-                runtime.remove(connection);
+                runtime.remove(connection, SocketEvents.TCP_TOPIC_PREFIX, connection.getObjectId());
             }
         }
     }

@@ -2,6 +2,7 @@ package ipsocket.impl.osgi;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.event.EventAdmin;
@@ -25,6 +26,8 @@ final class EventBridge implements SocketObserver, AutoCloseable {
     private final EventAdmin eventAdmin;
     private final SocketRuntime runtime;
     private final Subscriptions subscriptions;
+    /** {@code subscriptions::wants} made once: every publisher shares it (a lambda per socket costs 16 B). */
+    private final Predicate<String> wants;
     private final Map<AbstractIpSocket, SocketEventPublisher> publishers = new ConcurrentHashMap<>();
     private final Map<TcpServerImpl, ServerEventPublisher> serverPublishers = new ConcurrentHashMap<>();
 
@@ -32,6 +35,7 @@ final class EventBridge implements SocketObserver, AutoCloseable {
         this.eventAdmin = eventAdmin;
         this.runtime = runtime;
         this.subscriptions = Subscriptions.track(context);
+        this.wants = subscriptions::wants;
         runtime.addObserver(this);
     }
 
@@ -59,7 +63,7 @@ final class EventBridge implements SocketObserver, AutoCloseable {
 
     @Override
     public void socketAdded(AbstractIpSocket socket, String topicPrefix) {
-        SocketEventPublisher publisher = new SocketEventPublisher(eventAdmin, topicPrefix, subscriptions::wants);
+        SocketEventPublisher publisher = new SocketEventPublisher(eventAdmin, topicPrefix, wants);
         if (publishers.putIfAbsent(socket, publisher) == null) {
             socket.addListener(publisher);
             socket.setDataTap(publisher);
@@ -77,7 +81,7 @@ final class EventBridge implements SocketObserver, AutoCloseable {
 
     @Override
     public void serverAdded(TcpServerImpl server) {
-        ServerEventPublisher publisher = new ServerEventPublisher(eventAdmin, subscriptions::wants);
+        ServerEventPublisher publisher = new ServerEventPublisher(eventAdmin, wants);
         if (serverPublishers.putIfAbsent(server, publisher) == null) {
             server.addListener(publisher);
         }

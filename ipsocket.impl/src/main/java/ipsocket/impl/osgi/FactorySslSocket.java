@@ -11,19 +11,19 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import ipsocket.api.SocketPids;
-import ipsocket.impl.tls.SslSocketImpl;
 
 /**
  * TLS sockets created from code through the component factory
  * {@code ipsocket.SslSocket.factory}: {@code ComponentFactory.newInstance(properties)} takes the same
  * keys as a configuration, {@code getInstance()} is the socket (also registered as a service),
  * and {@code dispose()} closes it gracefully.
+ *
+ * <p>Everything but its component description is {@link ConfiguredSslSocket}'s: a component class
+ * carries its own DS annotations, so this one only names the factory and hands over.
  */
 @Component(name = SocketPids.SSL_SOCKET_COMPONENT_FACTORY, factory = SocketPids.SSL_SOCKET_COMPONENT_FACTORY,
         configurationPolicy = ConfigurationPolicy.IGNORE, service = {})
-public class FactorySslSocket extends SslSocketImpl {
-    private final SocketService service;
-
+public class FactorySslSocket extends ConfiguredSslSocket {
     /**
      * Creates the socket, applies the instance properties and registers it.
      *
@@ -34,20 +34,18 @@ public class FactorySslSocket extends SslSocketImpl {
     @Activate
     public FactorySslSocket(@Reference(name = "runtime") SocketRuntime runtime, BundleContext context,
             Map<String, Object> properties) {
-        super(runtime.loops(), SocketService.objectIdOf(properties));
-        TlsSecrets.apply(this, properties); // before the first connect, which the service may start
-        this.service = new SocketService(this, SocketService.Kind.SSL, runtime, properties);
-        service.register(context);
+        super(runtime, context, properties);
     }
 
+    @Override
     @Modified
     void modified(Map<String, Object> properties) {
-        TlsSecrets.apply(this, properties);
-        service.modified(properties);
+        super.modified(properties);
     }
 
+    @Override
     @Deactivate
     void deactivate() {
-        service.close();
+        super.deactivate();
     }
 }

@@ -11,21 +11,21 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import ipsocket.api.SocketPids;
-import ipsocket.impl.server.TcpServerImpl;
 
 /**
  * TCP servers created from code through the component factory {@code ipsocket.TcpServer.factory}:
  * {@code ComponentFactory.newInstance(properties)} takes the same keys as a configuration,
  * {@code getInstance()} is the server (also registered as a service), and {@code dispose()} closes
  * it with its connections.
+ *
+ * <p>Everything but its component description is {@link ConfiguredTcpServer}'s: a component class
+ * carries its own DS annotations, so this one only names the factory and hands over.
  */
 @Component(name = SocketPids.TCP_SERVER_COMPONENT_FACTORY, factory = SocketPids.TCP_SERVER_COMPONENT_FACTORY,
         configurationPolicy = ConfigurationPolicy.IGNORE, service = {})
-public class FactoryTcpServer extends TcpServerImpl {
-    private final ServerService service;
-
+public class FactoryTcpServer extends ConfiguredTcpServer {
     /**
-     * Creates the server, applies its configuration, listens and registers it.
+     * Creates the server, applies the instance properties and registers it.
      *
      * @param runtime the shared runtime
      * @param context the implementation bundle's context
@@ -34,18 +34,18 @@ public class FactoryTcpServer extends TcpServerImpl {
     @Activate
     public FactoryTcpServer(@Reference(name = "runtime") SocketRuntime runtime, BundleContext context,
             Map<String, Object> properties) {
-        super(runtime.loops(), SocketService.objectIdOf(properties));
-        this.service = new ServerService(this, runtime, context, properties);
-        service.register(context);
+        super(runtime, context, properties);
     }
 
+    @Override
     @Modified
     void modified(Map<String, Object> properties) {
-        service.modified(properties);
+        super.modified(properties);
     }
 
+    @Override
     @Deactivate
     void deactivate() {
-        service.close();
+        super.deactivate();
     }
 }

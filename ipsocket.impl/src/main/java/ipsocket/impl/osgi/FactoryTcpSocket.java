@@ -11,19 +11,19 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import ipsocket.api.SocketPids;
-import ipsocket.impl.tcp.TcpSocketImpl;
 
 /**
  * TCP sockets created from code through the component factory
  * {@code ipsocket.TcpSocket.factory}: {@code ComponentFactory.newInstance(properties)} takes the same
  * keys as a configuration, {@code getInstance()} is the socket (also registered as a service),
  * and {@code dispose()} closes it gracefully.
+ *
+ * <p>Everything but its component description is {@link ConfiguredTcpSocket}'s: a component class
+ * carries its own DS annotations, so this one only names the factory and hands over.
  */
 @Component(name = SocketPids.TCP_SOCKET_COMPONENT_FACTORY, factory = SocketPids.TCP_SOCKET_COMPONENT_FACTORY,
         configurationPolicy = ConfigurationPolicy.IGNORE, service = {})
-public class FactoryTcpSocket extends TcpSocketImpl {
-    private final SocketService service;
-
+public class FactoryTcpSocket extends ConfiguredTcpSocket {
     /**
      * Creates the socket, applies the instance properties and registers it.
      *
@@ -34,18 +34,18 @@ public class FactoryTcpSocket extends TcpSocketImpl {
     @Activate
     public FactoryTcpSocket(@Reference(name = "runtime") SocketRuntime runtime, BundleContext context,
             Map<String, Object> properties) {
-        super(runtime.loops(), SocketService.objectIdOf(properties));
-        this.service = new SocketService(this, SocketService.Kind.TCP, runtime, properties);
-        service.register(context);
+        super(runtime, context, properties);
     }
 
+    @Override
     @Modified
     void modified(Map<String, Object> properties) {
-        service.modified(properties);
+        super.modified(properties);
     }
 
+    @Override
     @Deactivate
     void deactivate() {
-        service.close();
+        super.deactivate();
     }
 }

@@ -1,8 +1,12 @@
 package ipsocket.impl.osgi;
 
+import java.util.Hashtable;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+
+import ipsocket.impl.common.Texts;
 
 /**
  * What a configured socket or server does about its object id (issue 14's rule, shared by
@@ -11,11 +15,20 @@ import org.osgi.framework.BundleContext;
  * configurations, keeps its latest configuration, and starts (applies it and registers) when
  * {@link SocketRuntime} says the holder is gone. One place for the waiting, so sockets and servers
  * cannot drift apart.
+ *
+ * <p>It also keeps what names the configuration (for messages and the service properties): the
+ * very values the component properties hold, which ConfigAdmin and SCR keep anyway, not strings
+ * built from them, since a gateway holds thousands of these. Its monitor ({@code this}) guards
+ * the waiting state, the latest properties and the closing against a late {@link #start}.
  */
 abstract class ObjectIdClaim {
-    private final String configurationName;
-    /** Guards the waiting state, the latest properties and the closing, against a late {@link #start}. */
-    private final Object lifecycleLock = new Object();
+    /** The property FileInstall adds to a configuration it read from a file: the file's URL. */
+    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
+    private final Object servicePid;
+    private final Object factoryPid;
+    private final Object componentName;
+    private final Object fileName;
     /** The properties to apply when a waiting claim starts; {@code null} once live. */
     private Map<String, Object> waitingProperties;
     private BundleContext context;
@@ -25,16 +38,42 @@ abstract class ObjectIdClaim {
      * @param properties the component properties, for the configuration's name
      */
     ObjectIdClaim(Map<String, Object> properties) {
-        this.configurationName = SocketService.configurationName(properties);
+        this.servicePid = properties.get(Constants.SERVICE_PID);
+        this.factoryPid = properties.get("service.factoryPid");
+        this.componentName = properties.get("component.name");
+        this.fileName = properties.get(FILEINSTALL_FILENAME);
     }
 
     /**
-     * Returns the name of the configuration, for messages.
+     * Returns the name of the configuration, for messages: made when a message needs it.
      *
-     * @return "configuration PID" (with its file), or the component's name
+     * @return "configuration PID" with " (file URL)" when FileInstall read it from a file, or
+     *         "component NAME" for a component factory's instance
      */
     final String configurationName() {
-        return configurationName;
+        return (servicePid instanceof String ? "configuration " + servicePid : "component " + componentName)
+                + (fileName == null ? "" : " (file " + Texts.abbreviate(fileName) + ")");
+    }
+
+    /**
+     * Returns the component properties that tie a service to its configuration (CONTRACT.md
+     * section 7): {@code service.pid}, {@code service.factoryPid} and {@code component.name}, as
+     * far as the component has them.
+     *
+     * @return a new table of them, to add the service's own properties to
+     */
+    final Hashtable<String, Object> identity() {
+        Hashtable<String, Object> identity = new Hashtable<>();
+        putIfPresent(identity, Constants.SERVICE_PID, servicePid);
+        putIfPresent(identity, "service.factoryPid", factoryPid);
+        putIfPresent(identity, "component.name", componentName);
+        return identity;
+    }
+
+    private static void putIfPresent(Hashtable<String, Object> identity, String key, Object value) {
+        if (value != null) {
+            identity.put(key, value);
+        }
     }
 
     /** Applies a configuration to a live socket or server (for a server: and listens). */
@@ -57,12 +96,12 @@ abstract class ObjectIdClaim {
      */
     final void claim(java.util.function.Supplier<ObjectIdClaim> join, String what, String objectId,
             Map<String, Object> properties) {
-        synchronized (lifecycleLock) {
+        synchronized (this) {
             ObjectIdClaim holder = join.get();
             if (holder != null) {
                 waitingProperties = properties;
-                reportWaiting("objectId '" + objectId + "' of " + configurationName + " is already used by "
-                        + holder.configurationName + ": this " + what + " is not registered and does not "
+                reportWaiting("objectId '" + objectId + "' of " + configurationName() + " is already used by "
+                        + holder.configurationName() + ": this " + what + " is not registered and does not "
                         + (what.equals("server") ? "listen" : "connect") + " until the other is deleted or renamed");
                 return;
             }
@@ -75,7 +114,7 @@ abstract class ObjectIdClaim {
      * registers it. Called by the runtime once the holder of the object id is gone.
      */
     final void start() {
-        synchronized (lifecycleLock) {
+        synchronized (this) {
             if (closed || waitingProperties == null) {
                 return;
             }
@@ -94,7 +133,7 @@ abstract class ObjectIdClaim {
      * @param bundleContext the implementation bundle's context
      */
     final void register(BundleContext bundleContext) {
-        synchronized (lifecycleLock) {
+        synchronized (this) {
             this.context = bundleContext;
             if (waitingProperties == null) {
                 doRegister(bundleContext);
@@ -109,7 +148,7 @@ abstract class ObjectIdClaim {
      * @return {@code true} if the claim waits (the caller applies nothing now)
      */
     final boolean keptWhileWaiting(Map<String, Object> properties) {
-        synchronized (lifecycleLock) {
+        synchronized (this) {
             if (waitingProperties != null) {
                 waitingProperties = properties;
                 return true;
@@ -120,7 +159,7 @@ abstract class ObjectIdClaim {
 
     /** Marks the claim closed: a late {@link #start} does nothing. */
     final void markClosed() {
-        synchronized (lifecycleLock) {
+        synchronized (this) {
             closed = true;
         }
     }

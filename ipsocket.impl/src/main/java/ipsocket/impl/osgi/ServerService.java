@@ -2,7 +2,6 @@ package ipsocket.impl.osgi;
 
 import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -12,6 +11,7 @@ import org.osgi.framework.ServiceRegistration;
 
 import ipsocket.api.SocketConfig;
 import ipsocket.api.SocketError;
+import ipsocket.api.SocketEvents;
 import ipsocket.api.SocketPids;
 import ipsocket.api.TcpServer;
 import ipsocket.api.TcpServerListener;
@@ -28,7 +28,6 @@ import ipsocket.impl.server.TcpServerImpl;
 final class ServerService extends ObjectIdClaim implements TcpServerListener {
     private final TcpServerImpl server;
     private final SocketRuntime runtime;
-    private final Map<String, Object> identity;
     private final ConnectionServices connections;
     private final Object propertiesLock = new Object();
     private volatile ServiceRegistration<?> registration;
@@ -48,14 +47,13 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
         super(properties);
         this.server = server;
         this.runtime = runtime;
-        this.identity = SocketService.identityOf(properties);
-        Map<String, Object> connectionIdentity = new HashMap<>(identity);
+        Map<String, Object> connectionIdentity = new HashMap<>(identity());
         connectionIdentity.remove(Constants.SERVICE_PID); // the server's configuration, not the connection's
         this.connections = new ConnectionServices(runtime, context, Map.copyOf(connectionIdentity));
         server.setConnectionObserver(connections);
         server.addListener(this);
         // joins before it listens: LISTENING (or the clash) is published
-        claim(() -> runtime.addServer(server, this), "server", server.getObjectId(), properties);
+        claim(() -> runtime.add(server, SocketEvents.SERVER_TOPIC_PREFIX, server.getObjectId(), this), "server", server.getObjectId(), properties);
     }
 
     @Override
@@ -108,7 +106,7 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
         server.dispose(SocketService.SHUTDOWN_GRACE_MILLIS); // its last events are still published
         connections.closeAll();
         server.removeListener(this);
-        runtime.removeServer(server);
+        runtime.remove(server, SocketEvents.SERVER_TOPIC_PREFIX, server.getObjectId());
     }
 
     /** Applies the configuration of a live server and listens. */
@@ -177,7 +175,7 @@ final class ServerService extends ObjectIdClaim implements TcpServerListener {
     }
 
     private Dictionary<String, Object> serviceProperties() {
-        Dictionary<String, Object> properties = new Hashtable<>(identity);
+        Dictionary<String, Object> properties = identity();
         properties.put(SocketConfig.OBJECT_ID, server.getObjectId());
         properties.put(SocketConfig.LOCAL_ADDRESS, server.getLocalAddress());
         properties.put(SocketConfig.LOCAL_PORT, server.getLocalPort());

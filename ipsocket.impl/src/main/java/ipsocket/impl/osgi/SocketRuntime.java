@@ -36,36 +36,13 @@ public class SocketRuntime {
     private final EventLoopGroup loops;
     private final EventAdminWatch events;
     private final BundleContext context;
-    /** Every socket and server in the runtime, in the order added (the first of a name is served first). */
-    private final List<Registered> members = new CopyOnWriteArrayList<>();
+    /** Every socket and server in the runtime, by kind and object id. */
+    private final Members members = new Members();
     private final List<SocketObserver> observers = new CopyOnWriteArrayList<>();
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Logger logger;
-
-    /** A socket or a server in the runtime, with its name's claim. */
-    private static final class Registered {
-        /** The {@link AbstractIpSocket} or the {@link TcpServerImpl}. */
-        final Object member;
-        /** Names are unique per kind: a socket kind's topic prefix, or the servers' prefix. */
-        final String kind;
-        final String objectId;
-        final ObjectIdClaim owner;
-        /** False while another live member of the kind has the object id: not registered, not found. */
-        boolean live;
-
-        Registered(Object member, String kind, String objectId, ObjectIdClaim owner) {
-            this.member = member;
-            this.kind = kind;
-            this.objectId = objectId;
-            this.owner = owner;
-        }
-
-        boolean sameName(String otherKind, String otherObjectId) {
-            return kind.equals(otherKind) && objectId.equals(otherObjectId);
-        }
-    }
 
     /**
      * Starts the event loop threads and the event bridge (when an EventAdmin is present).
@@ -99,123 +76,69 @@ public class SocketRuntime {
     }
 
     /**
-     * Returns a live socket of one kind by its object id, for the inbound WRITE events.
+     * Returns a live socket of one kind by its object id, for the inbound WRITE events: one map
+     * lookup, whatever the number of sockets.
      *
      * @param topicPrefix the kind's topic prefix, as given to {@link #add}
      * @param objectId the object id
      * @return the first such socket added and not yet removed, or {@code null}
      */
     AbstractIpSocket find(String topicPrefix, String objectId) {
-        for (Registered registered : members) {
-            if (registered.live && registered.sameName(topicPrefix, objectId)
-                    && registered.member instanceof AbstractIpSocket) {
-                return (AbstractIpSocket) registered.member;
-            }
-        }
-        return null;
+        Object member = members.find(topicPrefix, objectId);
+        return member instanceof AbstractIpSocket ? (AbstractIpSocket) member : null;
     }
 
     /**
-     * Adds a socket: observers see it (its events are published), and it is live unless a live
-     * socket of the same kind already has its object id.
+     * Adds a socket or a server: observers see it (its events are published), and it is live
+     * unless a live member of the same kind already has its object id (servers are a kind of
+     * their own).
      *
-     * @param socket the socket
-     * @param topicPrefix the kind's topic prefix
-     * @param owner the component support of the socket; {@code null} for a server's connection,
+     * @param member an {@link AbstractIpSocket} or a {@link TcpServerImpl}
+     * @param kind a socket kind's topic prefix, or {@link SocketEvents#SERVER_TOPIC_PREFIX}
+     * @param objectId the member's object id
+     * @param owner the component support of the member; {@code null} for a server's connection,
      *        which never waits for its object id
-     * @return the owner of the live socket with the same object id, or {@code null} when the new
-     *         socket is live
+     * @return the owner of the live member with the same object id, or {@code null} when the new
+     *         member is live
      */
-    ObjectIdClaim add(AbstractIpSocket socket, String topicPrefix, ObjectIdClaim owner) {
-        ObjectIdClaim holder = join(socket, topicPrefix, socket.getObjectId(), owner);
+    ObjectIdClaim add(Object member, String kind, String objectId, ObjectIdClaim owner) {
+        ObjectIdClaim holder = members.join(member, kind, objectId, owner);
         for (SocketObserver observer : observers) {
-            observer.socketAdded(socket, topicPrefix);
+            announce(observer, member, kind);
         }
         return holder;
     }
 
     /**
-     * Removes a socket; when it was live, the first socket waiting for its object id becomes live
-     * and is started (off the caller's thread: the caller is a component being deactivated).
+     * Removes a socket or a server; when it was live, the first member waiting for its object id
+     * becomes live and is started (off the caller's thread: the caller is a component being
+     * deactivated).
      *
-     * @param socket the socket
+     * @param member the member
+     * @param kind its kind, as given to {@link #add}
+     * @param objectId its object id, as given to {@link #add}
      */
-    void remove(AbstractIpSocket socket) {
-        ObjectIdClaim next = leave(socket);
+    void remove(Object member, String kind, String objectId) {
+        ObjectIdClaim next = members.leave(member, kind, objectId);
         for (SocketObserver observer : observers) {
-            observer.socketRemoved(socket);
+            withdraw(observer, member);
         }
         startLater(next);
     }
 
-    /**
-     * Adds a server: observers see it (its events are published), and it is live unless a live
-     * server already has its object id (the same rule as for sockets).
-     *
-     * @param server the server
-     * @param owner the component support of the server
-     * @return the owner of the live server with the same object id, or {@code null} when the new
-     *         server is live
-     */
-    ObjectIdClaim addServer(TcpServerImpl server, ObjectIdClaim owner) {
-        ObjectIdClaim holder = join(server, SocketEvents.SERVER_TOPIC_PREFIX, server.getObjectId(), owner);
-        for (SocketObserver observer : observers) {
-            observer.serverAdded(server);
+    private static void announce(SocketObserver observer, Object member, String kind) {
+        if (member instanceof TcpServerImpl) {
+            observer.serverAdded((TcpServerImpl) member);
+        } else {
+            observer.socketAdded((AbstractIpSocket) member, kind);
         }
-        return holder;
     }
 
-    /**
-     * Removes a server; when it was live, the first server waiting for its object id starts.
-     *
-     * @param server the server
-     */
-    void removeServer(TcpServerImpl server) {
-        ObjectIdClaim next = leave(server);
-        for (SocketObserver observer : observers) {
-            observer.serverRemoved(server);
-        }
-        startLater(next);
-    }
-
-    /** Adds a member; returns the owner of the live member with its name, or null when it is live. */
-    private ObjectIdClaim join(Object member, String kind, String objectId, ObjectIdClaim owner) {
-        Registered added = new Registered(member, kind, objectId, owner);
-        ObjectIdClaim holder = null;
-        synchronized (members) {
-            for (Registered registered : members) {
-                if (registered.live && registered.sameName(kind, objectId)) {
-                    holder = registered.owner; // null for a server's connection: that name is not waited for
-                    break;
-                }
-            }
-            added.live = holder == null;
-            members.add(added);
-        }
-        return holder;
-    }
-
-    /** Removes a member; returns the owner of the first member waiting for its name, now live. */
-    private ObjectIdClaim leave(Object member) {
-        synchronized (members) {
-            Registered gone = null;
-            for (Registered registered : members) {
-                if (registered.member == member) {
-                    gone = registered;
-                    break;
-                }
-            }
-            if (gone == null) {
-                return null;
-            }
-            members.remove(gone);
-            for (Registered registered : gone.live ? members : List.<Registered>of()) {
-                if (!registered.live && registered.owner != null && registered.sameName(gone.kind, gone.objectId)) {
-                    registered.live = true;
-                    return registered.owner;
-                }
-            }
-            return null;
+    private static void withdraw(SocketObserver observer, Object member) {
+        if (member instanceof TcpServerImpl) {
+            observer.serverRemoved((TcpServerImpl) member);
+        } else {
+            observer.socketRemoved((AbstractIpSocket) member);
         }
     }
 
@@ -231,24 +154,12 @@ public class SocketRuntime {
 
     void addObserver(SocketObserver observer) {
         observers.add(observer);
-        for (Registered registered : members) {
-            if (registered.member instanceof TcpServerImpl) {
-                observer.serverAdded((TcpServerImpl) registered.member);
-            } else {
-                observer.socketAdded((AbstractIpSocket) registered.member, registered.kind);
-            }
-        }
+        members.forEach((member, kind) -> announce(observer, member, kind));
     }
 
     void removeObserver(SocketObserver observer) {
         observers.remove(observer);
-        for (Registered registered : members) {
-            if (registered.member instanceof TcpServerImpl) {
-                observer.serverRemoved((TcpServerImpl) registered.member);
-            } else {
-                observer.socketRemoved((AbstractIpSocket) registered.member);
-            }
-        }
+        members.forEach((member, kind) -> withdraw(observer, member));
     }
 
     /**

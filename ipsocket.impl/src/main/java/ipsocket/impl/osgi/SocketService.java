@@ -1,12 +1,11 @@
 package ipsocket.impl.osgi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -37,15 +36,8 @@ final class SocketService extends ObjectIdClaim {
     /** Longest wait for pending bytes when a socket is deleted or the bundle stops. */
     static final long SHUTDOWN_GRACE_MILLIS = 2_000;
 
-    /** The component properties every socket service repeats, so consoles find its configuration. */
-    private static final List<String> IDENTITY_KEYS = List.of(Constants.SERVICE_PID, "service.factoryPid",
-            "component.name");
-
     /** Most unknown keys of one configuration reported one by one; the rest are counted in one line. */
     static final int MAX_UNKNOWN_KEYS_REPORTED = 20;
-
-    /** The property FileInstall adds to a configuration it read from a file: the file's URL. */
-    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
     /** Which kind of socket: the service interfaces, the event topic prefix, the properties and the PID. */
     enum Kind {
@@ -72,16 +64,26 @@ final class SocketService extends ObjectIdClaim {
         }
     }
 
+    private static final VarHandle REFRESH_PENDING;
+
+    static {
+        try {
+            REFRESH_PENDING = MethodHandles.lookup().findVarHandle(SocketService.class, "refreshPending", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // A gateway holds thousands of these: no lock objects, atomics or copies of what the
+    // component properties hold (issue 15; the identity and the configuration's name are ObjectIdClaim's).
     private final AbstractIpSocket socket;
     private final Kind kind;
     private final SocketRuntime runtime;
-    /** service.pid, service.factoryPid and component.name, as far as the component has them. */
-    private final Map<String, Object> identity;
+    /** Watches the endpoint; its monitor serializes the updates of the service properties. */
+    private final EndpointWatch endpointWatch = new EndpointWatch();
     private volatile ServiceRegistration<?> registration;
-    /** Set while an update of the service properties is waiting to run. */
-    private final AtomicBoolean refreshPending = new AtomicBoolean();
-    /** Serializes the updates of the service properties. */
-    private final Object propertiesLock = new Object();
+    /** Set while an update of the service properties is waiting to run (CAS through {@link #REFRESH_PENDING}). */
+    private volatile boolean refreshPending;
 
     /**
      * Creates the support and applies the first configuration; registers nothing yet. When a live
@@ -99,9 +101,8 @@ final class SocketService extends ObjectIdClaim {
         this.socket = socket;
         this.kind = kind;
         this.runtime = runtime;
-        this.identity = identityOf(properties);
-        socket.addListener(new EndpointWatch());
-        claim(() -> runtime.add(socket, kind.topicPrefix, this), "socket", socket.getObjectId(), properties);
+        socket.addListener(endpointWatch);
+        claim(() -> runtime.add(socket, kind.topicPrefix, socket.getObjectId(), this), "socket", socket.getObjectId(), properties);
     }
 
     @Override
@@ -127,26 +128,6 @@ final class SocketService extends ObjectIdClaim {
             return (String) pid;
         }
         return properties.get("component.name") + "-" + properties.get("component.id");
-    }
-
-    /** The component properties that tie the service to its configuration (CONTRACT.md section 7). */
-    static Map<String, Object> identityOf(Map<String, Object> properties) {
-        Map<String, Object> identity = new LinkedHashMap<>();
-        for (String key : IDENTITY_KEYS) {
-            Object value = properties.get(key);
-            if (value != null) {
-                identity.put(key, value);
-            }
-        }
-        return Map.copyOf(identity);
-    }
-
-    /** "configuration PID", with " (file URL)" when FileInstall read it from a file. */
-    static String configurationName(Map<String, Object> properties) {
-        Object pid = properties.get(Constants.SERVICE_PID);
-        Object file = properties.get(FILEINSTALL_FILENAME);
-        return (pid instanceof String ? "configuration " + pid : "component " + properties.get("component.name"))
-                + (file == null ? "" : " (file " + Texts.abbreviate(file) + ")");
     }
 
     @Override
@@ -190,7 +171,7 @@ final class SocketService extends ObjectIdClaim {
             registration = null;
         }
         socket.disposeGracefully(SHUTDOWN_GRACE_MILLIS); // its last events are still published
-        runtime.remove(socket);
+        runtime.remove(socket, kind.topicPrefix, socket.getObjectId());
     }
 
     @Override
@@ -305,13 +286,13 @@ final class SocketService extends ObjectIdClaim {
         @Override
         public void propertyChanged(IpSocket changed, String name, Object oldValue, Object newValue) {
             if ((name.equals(SocketConfig.HOSTNAME) || name.equals(SocketConfig.PORT))
-                    && refreshPending.compareAndSet(false, true)) {
+                    && REFRESH_PENDING.compareAndSet(SocketService.this, false, true)) {
                 // Off the loop thread: the framework calls service listeners synchronously, and
                 // they may block. The task reads the values when it runs, so the last one wins.
                 try {
                     runtime.loops().resolver().execute(SocketService.this::refreshServiceProperties);
                 } catch (RejectedExecutionException stopping) {
-                    refreshPending.set(false); // the runtime is stopping: the registration goes too
+                    refreshPending = false; // the runtime is stopping: the registration goes too
                 }
             }
         }
@@ -320,8 +301,8 @@ final class SocketService extends ObjectIdClaim {
     private void refreshServiceProperties() {
         // One update at a time, each reading the values when it runs: two updates on two pool
         // threads must not overtake each other and leave the older values registered.
-        synchronized (propertiesLock) {
-            refreshPending.set(false);
+        synchronized (endpointWatch) {
+            refreshPending = false;
             ServiceRegistration<?> current = registration;
             if (current != null) {
                 try {
@@ -348,7 +329,7 @@ final class SocketService extends ObjectIdClaim {
     }
 
     private Dictionary<String, Object> serviceProperties() {
-        Dictionary<String, Object> properties = new Hashtable<>(identity);
+        Dictionary<String, Object> properties = identity();
         properties.put(SocketConfig.OBJECT_ID, socket.getObjectId());
         properties.put(SocketConfig.HOSTNAME, socket.getHostname());
         properties.put(SocketConfig.PORT, socket.getPort());

@@ -65,6 +65,11 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
     private volatile boolean disposed;
     // loop thread only:
     private List<CidrBlock> allowedPeers = List.of();
+    /**
+     * What every connection's settings share, made once per configuration: the server's options,
+     * no reconnecting, the server as parent. Each connection sets its peer and builds its own copy.
+     */
+    private SocketSettings.Builder connectionTemplate;
 
     /**
      * Creates a server that does not listen yet, on the next loop of a group.
@@ -77,6 +82,7 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         this.loop = group.next();
         this.objectId = objectId;
         this.acceptor = new Acceptor(loop, this);
+        this.connectionTemplate = connectionTemplate(settings);
     }
 
     /**
@@ -114,6 +120,7 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         onLoop(() -> {
             SocketSettings previous = settings;
             settings = next;
+            connectionTemplate = connectionTemplate(next);
             allowedPeers = CidrBlock.parseAll(next.get(SocketProperties.ALLOWED_PEERS));
             updateLimit();
             if (changed(previous, next, SocketProperties.SERVER_LOCAL_ADDRESS, SocketProperties.SERVER_LOCAL_PORT,
@@ -145,15 +152,21 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         return false;
     }
 
-    /** The settings of one connection: the server's options, the peer as its endpoint, no reconnecting. */
-    private SocketSettings connectionSettings(InetSocketAddress peer) {
-        SocketSettings current = settings;
+    /** The part of every connection's settings that comes from the server's configuration. */
+    private SocketSettings.Builder connectionTemplate(SocketSettings server) {
         SocketSettings.Builder builder = SocketSettings.builder(SocketProperties.TCP);
         for (PropertyDef<?> option : SocketProperties.ACCEPTED_OPTIONS) {
-            copy(builder, option, current);
+            copy(builder, option, server);
         }
-        return builder.set(SocketProperties.AUTO_CONNECT, false).set(SocketProperties.PARENT, objectId)
-                .set(SocketProperties.HOSTNAME, peer.getAddress().getHostAddress())
+        return builder.set(SocketProperties.AUTO_CONNECT, false).set(SocketProperties.PARENT, objectId);
+    }
+
+    /**
+     * The settings of one connection (on the loop): the template with the peer as its endpoint;
+     * only the peer is set per connection, the options were converted once per configuration.
+     */
+    private SocketSettings connectionSettings(InetSocketAddress peer) {
+        return connectionTemplate.set(SocketProperties.HOSTNAME, peer.getAddress().getHostAddress())
                 .set(SocketProperties.PORT, peer.getPort()).build();
     }
 

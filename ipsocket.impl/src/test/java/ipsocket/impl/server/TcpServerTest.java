@@ -390,5 +390,15 @@ class TcpServerTest {
         assertTrue(connection.isKeepAlive());
         assertEquals(100, connection.getMaxLineLength());
         assertArrayEquals(new byte[0], connection.readAll(), "the echo read it all");
+
+        // the settings of every connection start from one template per configuration: each keeps its own peer
+        Socket second = client(server);
+        assertEchoes(second, "t");
+        TcpSocket other = connectionOf(probe, second);
+        assertEquals(second.getLocalPort(), other.getPort());
+        assertEquals(client.getLocalPort(), connection.getPort(), "the first keeps its peer");
+        assertTrue(other.isLowDelay() && other.isKeepAlive() && !other.isAutoConnect());
+        assertEquals(100, other.getMaxLineLength());
+        assertEquals("srv", other.getParent());
     }
 }
