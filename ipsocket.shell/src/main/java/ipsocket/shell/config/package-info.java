@@ -6,7 +6,7 @@
  * <p>May import: {@code ipsocket.api}, ConfigAdmin, the OSGi framework.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package ipsocket.shell.config;
 
 import org.osgi.annotation.bundle.Export;
