@@ -116,9 +116,11 @@ class KarafFeaturesIT {
         String requirements = console.run("bundle:requirements ipsocket.impl");
         assertTrue(requirements.contains("org.osgi.service.event 1.4.0 from org.apache.karaf.services.eventadmin"),
                 "ipsocket.impl wired to Karaf's EventAdmin:\n" + requirements);
-        // BouncyCastle too (SslSocket's traditional PEM keys): optional, wired because the feature lists it.
-        assertTrue(requirements.contains("org.bouncycastle.openssl 1.87.0 from bcpkix"),
-                "ipsocket.impl wired to the feature's bcpkix:\n" + requirements);
+        // BouncyCastle too (SslSocket's traditional PEM keys): an optional import, wired to the
+        // BouncyCastle Karaf runs for its SSH server (the feature's dependency bundles are not added twice).
+        assertTrue(java.util.regex.Pattern.compile("org\\.bouncycastle\\.openssl 1\\.\\d+\\.\\d+ from bcpkix")
+                .matcher(requirements).find(),
+                "ipsocket.impl wired to bcpkix:\n" + requirements);
     }
 
     @Test
