@@ -22,7 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import ipsocket.api.SocketError;
-import ipsocket.api.SocketState;
 import ipsocket.impl.testing.SocketFixture;
 import ipsocket.impl.testing.SocketProbe;
 import ipsocket.impl.testing.TestPki;
@@ -104,21 +103,14 @@ class SslPemKeyFormatsTest {
         assertMutualTls(ecClient, form);
     }
 
-    /** Connects and returns the errorString of SslInvalidUserDataError, after Disconnected. */
+    /** Connects to a server that wants a client certificate and returns the errorString of SslInvalidUserDataError. */
     private String invalid(SslSocketImpl socket) throws Exception {
         TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, pki.caPem(), TlsPeer.clientAuth(), TlsPeer.ECHO));
-        SocketProbe probe = probe(socket);
-        socket.connectToHost("localhost", peer.port());
-        probe.awaitError(SocketError.SSL_INVALID_USER_DATA_ERROR, WAIT);
-        probe.await(() -> socket.getState() == SocketState.DISCONNECTED, WAIT, "Disconnected");
-        assertFalse(socket.isEncrypted());
-        return socket.getErrorString();
+        return SslFailureTest.failWith(socket, peer.port(), SocketError.SSL_INVALID_USER_DATA_ERROR);
     }
 
     private static void assertNames(String text, String... parts) {
-        for (String part : parts) {
-            assertTrue(text.contains(part), () -> "'" + part + "' missing in: " + text);
-        }
+        SslFailureTest.assertNames(text, parts);
     }
 
     @ParameterizedTest
