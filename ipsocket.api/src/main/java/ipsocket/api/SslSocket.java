@@ -164,7 +164,9 @@ public interface SslSocket extends TcpSocket {
     String getPrivateKey();
 
     /**
-     * Sets the PEM file of the client's private key (unencrypted PKCS#8), read on the next connect.
+     * Sets the PEM file of the client's private key, read on the next connect: PKCS#8, encrypted
+     * with {@link #setPrivateKeyPassword} or not; a traditional PKCS#1/SEC1 key needs the
+     * BouncyCastle bundles in the framework.
      *
      * @param path the path, empty for none
      */

@@ -103,7 +103,7 @@ class KarafFeaturesIT {
     @Test
     void bundlesComeOnceFromTheFeaturesAndKaraf() throws IOException {
         String bundles = console.run("bundle:list -s -t 0");
-        for (String name : List.of("ipsocket.api", "ipsocket.impl", "ipsocket.shell")) {
+        for (String name : List.of("ipsocket.api", "ipsocket.impl", "ipsocket.shell", "bcprov", "bcutil", "bcpkix")) {
             assertEquals(1, count(bundles, name, "Active"), name + " once and active:\n" + bundles);
         }
         // The services ipsocket needs come from Karaf's own bundles, each present once.
@@ -116,6 +116,11 @@ class KarafFeaturesIT {
         String requirements = console.run("bundle:requirements ipsocket.impl");
         assertTrue(requirements.contains("org.osgi.service.event 1.4.0 from org.apache.karaf.services.eventadmin"),
                 "ipsocket.impl wired to Karaf's EventAdmin:\n" + requirements);
+        // BouncyCastle too (SslSocket's traditional PEM keys): an optional import, wired to the
+        // BouncyCastle Karaf runs for its SSH server (the feature's dependency bundles are not added twice).
+        assertTrue(java.util.regex.Pattern.compile("org\\.bouncycastle\\.openssl 1\\.\\d+\\.\\d+ from bcpkix")
+                .matcher(requirements).find(),
+                "ipsocket.impl wired to bcpkix:\n" + requirements);
     }
 
     @Test

@@ -122,6 +122,21 @@ final class GatewayProcesses {
     }
 
     /**
+     * Returns whether a command is on the PATH (tests that need openssl skip without it).
+     *
+     * @param command the command
+     * @return {@code true} if found
+     */
+    static boolean commandInstalled(String command) {
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && java.nio.file.Files.isExecutable(Path.of(entry, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Returns the gateway's output so far, for a failure message.
      *
      * @param output the file the gateway's standard output goes to

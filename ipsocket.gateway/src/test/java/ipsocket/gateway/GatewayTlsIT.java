@@ -26,6 +26,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with a PKCS#12 client key store and its password: it connects with mutual TLS to a loopback
  * server, the events file records ENCRYPTED, a periodic writer's lines arrive encrypted, and the
  * password is in neither the events file nor the log. Certificates are made by the test (keytool).
+ * The same with a client identity in a traditional encrypted PEM key (openssl's
+ * {@code BEGIN EC PRIVATE KEY} with {@code DEK-Info}), which the gateway reads through the
+ * BouncyCastle bundles it ships.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GatewayTlsIT {
@@ -54,27 +58,47 @@ class GatewayTlsIT {
 
     @Test
     void configuredTlsSocketConnectsWithMutualTlsAndKeepsItsPasswordSecret() throws Exception {
-        Path conf = Files.createDirectories(work.resolve("conf"));
-        Path events = work.resolve("events.jsonl");
-        Path log = work.resolve("gateway.log");
-        Path server = work.resolve("server.p12");
         Path client = work.resolve("client.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-                "-ext", "san=dns:localhost,ip:127.0.0.1", "-keystore", server.toString(), "-keypass", PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", server.toString(), "-file",
-                work.resolve("server.pem").toString());
         keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-dname", "CN=gateway", "-validity", "2",
                 "-keystore", client.toString(), "-keypass", PASSWORD);
         keytool("-exportcert", "-alias", "client", "-keystore", client.toString(), "-file",
                 work.resolve("client.cer").toString());
-        keytool("-importcert", "-noprompt", "-alias", "client", "-file", work.resolve("client.cer").toString(),
+        assertMutualTls(work.resolve("client.cer"), "keyStore = " + client + "\n.keyStorePassword = " + PASSWORD);
+    }
+
+    @Test
+    void aTraditionalEncryptedPemKeyIsReadThroughBouncyCastle() throws Exception {
+        Assumptions.assumeTrue(GatewayProcesses.commandInstalled("openssl"),
+                "openssl is not installed (.ci/run installs it): the traditional PEM key test is skipped");
+        Path key = work.resolve("client-key.pem");
+        Path certificate = work.resolve("client.pem");
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", work.resolve("plain.pem").toString());
+        openssl("ec", "-in", work.resolve("plain.pem").toString(), "-aes256", "-passout", "pass:" + PASSWORD, "-out",
+                key.toString());
+        openssl("req", "-new", "-x509", "-key", key.toString(), "-passin", "pass:" + PASSWORD, "-subj", "/CN=gateway",
+                "-days", "2", "-out", certificate.toString());
+        assertTrue(read(key).contains("BEGIN EC PRIVATE KEY") && read(key).contains("DEK-Info"), read(key));
+        assertMutualTls(certificate, "localCertificate = " + certificate + "\nprivateKey = " + key
+                + "\n.privateKeyPassword = " + PASSWORD);
+    }
+
+    /** Starts a server that requires the client certificate, then the gateway with a socket of these identity keys. */
+    private void assertMutualTls(Path clientCertificate, String identity) throws Exception {
+        Path conf = Files.createDirectories(work.resolve("conf"));
+        Path events = work.resolve("events.jsonl");
+        Path log = work.resolve("gateway.log");
+        Path server = work.resolve("server.p12");
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-ext", "san=dns:localhost,ip:127.0.0.1", "-keystore", server.toString(), "-keypass", PASSWORD);
+        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", server.toString(), "-file",
+                work.resolve("server.pem").toString());
+        keytool("-importcert", "-noprompt", "-alias", "client", "-file", clientCertificate.toString(),
                 "-keystore", server.toString());
 
         CompletableFuture<String> received = serveOnce(server);
         builderStart(conf, events, log);
         GatewayFiles.writeConfig(conf, "ipsocket.SslSocket-tls.cfg", "objectId = tls\nhostname = localhost\nport = "
-                + port + "\ncaCertificates = " + work.resolve("server.pem") + "\nkeyStore = " + client
-                + "\n.keyStorePassword = " + PASSWORD + "\n");
+                + port + "\ncaCertificates = " + work.resolve("server.pem") + "\n" + identity + "\n");
         GatewayFiles.writeConfig(conf, "ipsocket.PeriodicWriter-tls.cfg",
                 "objectId = tls\nkind = SslSocket\ntext = over tls\\n\nintervalMillis = 100\n");
         GatewayProcesses.await(gateway, DEADLINE, log, () -> read(events).contains("ipsocket/SslSocket/ENCRYPTED"),
@@ -130,17 +154,27 @@ class GatewayTlsIT {
         return GatewayProcesses.read(file);
     }
 
+    private void openssl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        run(command);
+    }
+
     private void keytool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
+        run(command);
+    }
+
+    private void run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         process.getInputStream().transferTo(output);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
-            throw new IOException("keytool failed: " + output.toString(StandardCharsets.UTF_8));
+            throw new IOException(command.get(0) + " failed: " + output.toString(StandardCharsets.UTF_8));
         }
     }
 }

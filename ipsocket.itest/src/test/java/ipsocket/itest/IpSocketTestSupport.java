@@ -126,6 +126,52 @@ public abstract class IpSocketTestSupport {
     }
 
     /**
+     * Returns the BouncyCastle bundles (bcprov, bcutil, bcpkix) that ipsocket.impl imports
+     * optionally for SslSocket's traditional PEM keys. Installed with the other bundles, they
+     * resolve with ipsocket.impl, so its optional imports are wired.
+     *
+     * @return the provisioning options, to add to {@link #baseOptions()}
+     */
+    public static Option[] bouncyCastleBundles() {
+        return options(
+            mavenBundle("org.bouncycastle", "bcprov-jdk18on").versionAsInProject(),
+            mavenBundle("org.bouncycastle", "bcutil-jdk18on").versionAsInProject(),
+            mavenBundle("org.bouncycastle", "bcpkix-jdk18on").versionAsInProject());
+    }
+
+    /**
+     * Returns whether a command is on the PATH (tests that need openssl skip without it).
+     *
+     * @param command the command
+     * @return {@code true} if found
+     */
+    protected static boolean commandInstalled(String command) {
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!entry.isEmpty() && new File(entry, command).canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs a command (keytool, openssl) to its end.
+     *
+     * @param command the command and its arguments
+     * @throws IOException if it fails or takes more than a minute, with its output
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected static void runCommand(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        process.getInputStream().transferTo(output);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(command[0] + " failed: " + output.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * Returns an option that installs a bundle of this build from its jar file.
      *
      * @param property name of the system property that holds the jar file's path

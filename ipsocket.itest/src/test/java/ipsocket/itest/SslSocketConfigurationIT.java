@@ -5,7 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -44,6 +43,9 @@ import ipsocket.api.SslSocket;
  * verifies a JDK TLS server on loopback against a CA file, posts ENCRYPTED and DATA_RECEIVED
  * events, writes through an inbound {@code ipsocket/SslSocket/WRITE} event, and never shows its
  * password. The certificate is made by the test with keytool (self-signed, trusted as its own CA).
+ * A client identity in a traditional, encrypted PEM key ({@code BEGIN RSA PRIVATE KEY} with
+ * {@code DEK-Info}, made by openssl) proves that ipsocket.impl's optional BouncyCastle imports are
+ * wired in this framework.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -60,7 +62,7 @@ public class SslSocketConfigurationIT extends IpSocketTestSupport {
      */
     @Configuration
     public Option[] configuration() {
-        return baseOptions();
+        return org.ops4j.pax.exam.OptionUtils.combine(baseOptions(), bouncyCastleBundles());
     }
 
     @Before
@@ -152,6 +154,70 @@ public class SslSocketConfigurationIT extends IpSocketTestSupport {
         }
     }
 
+    /**
+     * Mutual TLS with a traditional PKCS#1 RSA key encrypted with AES-256-CBC (openssl genrsa
+     * -traditional -aes256): read through the BouncyCastle bundles, the server sees the client.
+     */
+    @Test
+    public void traditionalEncryptedPemKeyThroughBouncyCastle() throws Exception {
+        org.junit.Assume.assumeTrue("openssl is not installed (.ci/run installs it): the traditional key test is"
+                + " skipped", commandInstalled("openssl"));
+        Path key = dir.resolve("client-key.pem");
+        Path certificate = dir.resolve("client.pem");
+        runCommand("openssl", "genrsa", "-traditional", "-aes256", "-passout", "pass:" + STORE_PASSWORD, "-out",
+                key.toString(), "2048");
+        runCommand("openssl", "req", "-new", "-x509", "-key", key.toString(), "-passin", "pass:" + STORE_PASSWORD,
+                "-subj", "/CN=gateway-client", "-days", "2", "-out", certificate.toString());
+        assertTrue(Files.readString(key).contains("BEGIN RSA PRIVATE KEY"));
+        assertTrue(Files.readString(key).contains("DEK-Info: AES-256-CBC"));
+
+        KeyStore clients = KeyStore.getInstance("PKCS12");
+        clients.load(null, null);
+        try (InputStream in = Files.newInputStream(certificate)) {
+            clients.setCertificateEntry("client", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(clients);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+            keys.load(in, STORE_PASSWORD.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, STORE_PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        java.util.concurrent.CompletableFuture<String> clientSeen = new java.util.concurrent.CompletableFuture<>();
+        try (SSLServerSocket mutual = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 5,
+                InetAddress.getLoopbackAddress());
+                EventRecorder events = recordEvents(SocketEvents.TOPIC_PREFIX + "SslSocket/*")) {
+            mutual.setNeedClientAuth(true);
+            Thread acceptor = new Thread(() -> {
+                try (javax.net.ssl.SSLSocket connection = (javax.net.ssl.SSLSocket) mutual.accept()) {
+                    connection.startHandshake();
+                    clientSeen.complete(((java.security.cert.X509Certificate) connection.getSession()
+                            .getPeerCertificates()[0]).getSubjectX500Principal().getName());
+                    connection.getInputStream().transferTo(connection.getOutputStream());
+                } catch (IOException | RuntimeException e) {
+                    clientSeen.completeExceptionally(e);
+                }
+            }, "tls-it-mutual-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            org.osgi.service.cm.Configuration configuration = createFactoryConfiguration(SocketPids.SSL_SOCKET,
+                    Map.of("objectId", "legacy-key", "hostname", "localhost", "port",
+                            String.valueOf(mutual.getLocalPort()), "caCertificates", dir.resolve("server.pem").toString(),
+                            "localCertificate", certificate.toString(), "privateKey", key.toString(),
+                            ".privateKeyPassword", STORE_PASSWORD));
+            events.awaitEvent(e -> e.getTopic().equals(SocketEvents.SSL_ENCRYPTED)
+                    && "legacy-key".equals(e.getProperty(SocketEvents.OBJECT_ID)), TIMEOUT);
+            assertEquals("CN=gateway-client", clientSeen.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            deleteConfiguration(configuration);
+            acceptor.join(TIMEOUT.toMillis());
+        }
+    }
+
     private org.osgi.service.event.EventAdmin eventAdmin() throws Exception {
         return awaitService(org.osgi.service.event.EventAdmin.class, null, TIMEOUT);
     }
@@ -161,12 +227,6 @@ public class SslSocketConfigurationIT extends IpSocketTestSupport {
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", STORE_PASSWORD));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        process.getInputStream().transferTo(output);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException("keytool failed: " + output.toString(StandardCharsets.UTF_8));
-        }
+        runCommand(command.toArray(new String[0]));
     }
 }

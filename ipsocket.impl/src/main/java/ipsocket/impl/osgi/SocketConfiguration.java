@@ -349,11 +349,11 @@ public interface SocketConfiguration {
         String localCertificate();
 
         /**
-         * PEM file of the client's PKCS#8 private key, encrypted with .privateKeyPassword or not; read on every connect.
+         * PEM file of the client's private key: PKCS#8, or traditional PKCS#1/SEC1 (with BouncyCastle), encrypted with .privateKeyPassword or not; read on every connect.
          *
          * @return the configured value
          */
-        @AttributeDefinition(name = "Private key", description = "PEM file of the client's PKCS#8 private key, encrypted with .privateKeyPassword or not; read on every connect.", defaultValue = "")
+        @AttributeDefinition(name = "Private key", description = "PEM file of the client's private key: PKCS#8, or traditional PKCS#1/SEC1 (with BouncyCastle), encrypted with .privateKeyPassword or not; read on every connect.", defaultValue = "")
         String privateKey();
 
         /**

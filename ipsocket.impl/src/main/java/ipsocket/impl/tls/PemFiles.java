@@ -29,16 +29,18 @@ import javax.crypto.spec.PBEKeySpec;
 import ipsocket.impl.tcp.StreamLayer;
 
 /**
- * Reads certificates and private keys from PEM files with the JDK alone: X.509 certificates,
- * PKCS#8 private keys (RSA, EC, EdDSA), also encrypted with a password (PBES2, as
- * {@code openssl pkcs8 -topk8} writes them). The traditional PKCS#1/SEC1 key forms are refused
- * with the command that converts them.
+ * Reads certificates and private keys from PEM files: X.509 certificates and PKCS#8 private
+ * keys (RSA, EC, EdDSA), also encrypted with a password (PBES2, as {@code openssl pkcs8 -topk8}
+ * writes them), with the JDK alone; the traditional PKCS#1/SEC1/DSA key forms (also with
+ * {@code Proc-Type: 4,ENCRYPTED}) and PKCS#8 keys encrypted with a scheme the JDK lacks with
+ * BouncyCastle ({@link BcPemKeys}), when its bundles are there; without them such a key is
+ * refused, naming the file and the bundles to add.
  *
  * <p>Every failure names the configuration key and the file, never the password.
  */
 final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+            "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     /** The algorithms a PKCS#8 key may have, tried in turn. */
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA");
 
@@ -86,31 +88,51 @@ final class PemFiles {
         Matcher block = BLOCK.matcher(text);
         while (block.find()) {
             String type = block.group(1);
-            byte[] der;
-            try {
-                der = Base64.getMimeDecoder().decode(block.group(2));
-            } catch (IllegalArgumentException e) {
-                throw TlsSetup.invalid(socket, "privateKey '" + file + "' has a damaged PEM block: " + e.getMessage());
-            }
             switch (type) {
                 case "PRIVATE KEY":
-                    return pkcs8(socket, file, der);
+                    return pkcs8(socket, file, der(socket, file, block.group(2)));
                 case "ENCRYPTED PRIVATE KEY":
-                    return pkcs8(socket, file, decrypt(socket, file, der, password));
+                    byte[] der = der(socket, file, block.group(2));
+                    byte[] decrypted = decrypt(socket, file, der, password);
+                    return decrypted != null ? pkcs8(socket, file, decrypted)
+                            : withBouncyCastle(socket, file, block.group(), password, "a PKCS#8 key encrypted with "
+                                    + "a scheme the JDK lacks");
                 case "RSA PRIVATE KEY":
                 case "EC PRIVATE KEY":
                 case "DSA PRIVATE KEY":
-                    throw TlsSetup.invalid(socket, "privateKey '" + file + "' is a traditional '" + type + "': convert"
-                            + " it to PKCS#8 with 'openssl pkcs8 -topk8 -in KEY -out KEY8' (add -nocrypt for no"
-                            + " password)");
+                    return withBouncyCastle(socket, file, block.group(), password, "a traditional '" + type + "'");
                 default:
                     break; // a certificate next to the key: look further
             }
         }
-        throw TlsSetup.invalid(socket, "privateKey '" + file + "' holds no PEM private key (BEGIN PRIVATE KEY or"
-                + " BEGIN ENCRYPTED PRIVATE KEY)");
+        throw TlsSetup.invalid(socket, "privateKey '" + file + "' holds no PEM private key (BEGIN PRIVATE KEY,"
+                + " BEGIN ENCRYPTED PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
     }
 
+    private static byte[] der(SslSocketImpl socket, String file, String base64) throws StreamLayer.SetupException {
+        try {
+            return Base64.getMimeDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw TlsSetup.invalid(socket, "privateKey '" + file + "' has a damaged PEM block: " + e.getMessage());
+        }
+    }
+
+    /** A key only BouncyCastle reads: read with it, or refused naming the bundles when they are absent. */
+    private static PrivateKey withBouncyCastle(SslSocketImpl socket, String file, String block, char[] password,
+            String what) throws StreamLayer.SetupException {
+        if (!BcPemKeys.Availability.PRESENT) {
+            throw TlsSetup.invalid(socket, "privateKey '" + file + "' is " + what + ", which needs "
+                    + BcPemKeys.BUNDLES + " in the framework; or convert it to PKCS#8 with 'openssl pkcs8 -topk8"
+                    + " -in KEY -out KEY8' (add -nocrypt for no password)");
+        }
+        try {
+            return pkcs8(socket, file, BcPemKeys.pkcs8(block, password));
+        } catch (BcPemKeys.Unusable e) {
+            throw TlsSetup.invalid(socket, "privateKey '" + file + "' " + e.getMessage());
+        }
+    }
+
+    /** Decrypts with the JDK; {@code null} when the JDK lacks the scheme (BouncyCastle may have it). */
     private static byte[] decrypt(SslSocketImpl socket, String file, byte[] der, char[] password)
             throws StreamLayer.SetupException {
         if (password.length == 0) {
@@ -125,6 +147,8 @@ final class PemFiles {
             Cipher cipher = Cipher.getInstance(algorithm);
             cipher.init(Cipher.DECRYPT_MODE, keys.generateSecret(new PBEKeySpec(password)), info.getAlgParameters());
             return info.getKeySpec(cipher).getEncoded();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
         } catch (java.security.spec.InvalidKeySpecException e) {
             throw TlsSetup.invalid(socket, "privateKey '" + file + "' cannot be decrypted: wrong .privateKeyPassword");
         } catch (GeneralSecurityException | IOException e) {

@@ -70,6 +70,16 @@ public class SslSocketImpl extends TcpSocketImpl implements SslSocket {
         return new TlsLayer(this, setup.engine, setup.verifier, tlsTasks, getHandshakeTimeout());
     }
 
+    /**
+     * Returns the bytes of TLS buffer the connection holds now; loop thread (for the memory test).
+     *
+     * @return the capacities held, 0 without a connection
+     */
+    final int heldTlsBufferBytes() {
+        TlsLayer current = layer;
+        return current == null ? 0 : current.heldBufferBytes();
+    }
+
     /** Keeps the context the last connection was made with, for the next one (session resumption). */
     final void keepContext(TlsSetup.Context kept) {
         context = kept;

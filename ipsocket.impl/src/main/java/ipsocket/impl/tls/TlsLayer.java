@@ -23,7 +23,9 @@ import ipsocket.impl.tcp.StreamLayer;
  *
  * <p>Buffers: {@code netIn} holds bytes read from the channel and not yet decoded, {@code appIn}
  * decoded bytes the socket's read buffer has no room for yet, {@code netOut} encoded bytes the
- * OS did not take yet. Each is one record or more, allocated per connection.
+ * OS did not take yet. Each is one record or more (about 150 KB together). They are taken from
+ * the {@link TlsBufferPool} when a step (handshake, read, write, close) begins and given back at
+ * its end when empty, so an idle connection holds none and a busy one allocates nothing.
  */
 final class TlsLayer implements StreamLayer {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -40,6 +42,9 @@ final class TlsLayer implements StreamLayer {
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
+    /** The buffers' capacities, from the session's sizes. */
+    private int netCapacity;
+    private int appCapacity;
     private boolean handshakeDone;
     private boolean taskRunning;
     private boolean inboundDone;
@@ -61,12 +66,49 @@ final class TlsLayer implements StreamLayer {
     public void start(SocketChannel connected, Runnable onTaskDone) {
         this.channel = connected;
         this.resume = onTaskDone;
-        int packet = engine.getSession().getPacketBufferSize();
         // room for a few records each way: one system call moves several
-        netIn = ByteBuffer.allocate(packet * 4);
-        netOut = ByteBuffer.allocate(packet * 4);
-        appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        netCapacity = engine.getSession().getPacketBufferSize() * 4;
+        appCapacity = engine.getSession().getApplicationBufferSize();
         socket.layerStarted(this);
+    }
+
+    /** Takes the buffers this layer gave back, at the start of a step. */
+    private void takeBuffers() {
+        if (netIn == null) {
+            netIn = TlsBufferPool.take(netCapacity);
+        }
+        if (appIn == null) {
+            appIn = TlsBufferPool.take(appCapacity);
+        }
+        if (netOut == null) {
+            netOut = TlsBufferPool.take(netCapacity);
+        }
+    }
+
+    /** Gives back the buffers left empty, at the end of a step: what holds bytes stays. */
+    private void giveEmptyBuffers() {
+        if (netIn != null && netIn.position() == 0) {
+            TlsBufferPool.give(netIn);
+            netIn = null;
+        }
+        if (appIn != null && appIn.position() == 0) {
+            TlsBufferPool.give(appIn);
+            appIn = null;
+        }
+        if (netOut != null && netOut.position() == 0) {
+            TlsBufferPool.give(netOut);
+            netOut = null;
+        }
+    }
+
+    /**
+     * Returns the bytes of buffer this layer holds now (for the memory test).
+     *
+     * @return the capacities held
+     */
+    int heldBufferBytes() {
+        return (netIn == null ? 0 : netIn.capacity()) + (appIn == null ? 0 : appIn.capacity())
+                + (netOut == null ? 0 : netOut.capacity());
     }
 
     SSLEngine engine() {
@@ -80,6 +122,15 @@ final class TlsLayer implements StreamLayer {
         if (released) {
             return Step.READ;
         }
+        takeBuffers();
+        try {
+            return handshakeStep();
+        } finally {
+            giveEmptyBuffers();
+        }
+    }
+
+    private Step handshakeStep() throws IOException {
         if (!handshakeDone && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && !closeQueued) {
             engine.beginHandshake();
         }
@@ -221,6 +272,15 @@ final class TlsLayer implements StreamLayer {
 
     @Override
     public int read(ByteBuffer target) throws IOException {
+        takeBuffers();
+        try {
+            return readStep(target);
+        } finally {
+            giveEmptyBuffers();
+        }
+    }
+
+    private int readStep(ByteBuffer target) throws IOException {
         int total = 0;
         stoppedForRoom = false;
         while (true) {
@@ -287,6 +347,15 @@ final class TlsLayer implements StreamLayer {
 
     @Override
     public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+        takeBuffers();
+        try {
+            return writeStep(sources, offset, length);
+        } finally {
+            giveEmptyBuffers();
+        }
+    }
+
+    private long writeStep(ByteBuffer[] sources, int offset, int length) throws IOException {
         long taken = 0;
         int packet = engine.getSession().getPacketBufferSize();
         while (ready() && remaining(sources, offset, length) > 0) {
@@ -321,7 +390,7 @@ final class TlsLayer implements StreamLayer {
 
     /** Hands encoded bytes to the OS; {@code true} when none are left. */
     private boolean flushNet() throws IOException {
-        if (netOut.position() == 0) {
+        if (netOut == null || netOut.position() == 0) {
             return true;
         }
         netOut.flip();
@@ -335,7 +404,11 @@ final class TlsLayer implements StreamLayer {
 
     @Override
     public void flushOutput() throws IOException {
-        flushNet();
+        try {
+            flushNet();
+        } finally {
+            giveEmptyBuffers();
+        }
     }
 
     @Override
@@ -345,13 +418,22 @@ final class TlsLayer implements StreamLayer {
 
     @Override
     public boolean hasBufferedInput() {
-        return appIn != null && (appIn.position() > 0 || stoppedForRoom && netIn.position() > 0);
+        return appIn != null && appIn.position() > 0 || stoppedForRoom && netIn != null && netIn.position() > 0;
     }
 
     // ---- the end ------------------------------------------------------------------------------
 
     @Override
     public boolean closeOutput() {
+        takeBuffers();
+        try {
+            return closeStep();
+        } finally {
+            giveEmptyBuffers();
+        }
+    }
+
+    private boolean closeStep() {
         try {
             if (!closeQueued) {
                 closeQueued = true;
@@ -387,6 +469,15 @@ final class TlsLayer implements StreamLayer {
         if (!released) {
             released = true;
             socket.layerEnded(this);
+            // the connection is over: what its buffers still hold is never read
+            for (ByteBuffer buffer : new ByteBuffer[] {netIn, appIn, netOut}) {
+                if (buffer != null) {
+                    TlsBufferPool.give(buffer);
+                }
+            }
+            netIn = null;
+            appIn = null;
+            netOut = null;
         }
     }
 

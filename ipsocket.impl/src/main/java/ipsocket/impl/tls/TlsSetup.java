@@ -216,6 +216,11 @@ final class TlsSetup {
                 }
                 List<X509Certificate> chain = PemFiles.certificates(socket, "localCertificate", certificateFile);
                 java.security.PrivateKey key = PemFiles.privateKey(socket, keyFile, privateKeyPassword);
+                if (!KeyFit.fits(key, chain.get(0).getPublicKey())) {
+                    throw invalid(socket, "privateKey '" + keyFile + "' does not fit localCertificate '"
+                            + certificateFile + "' (" + chain.get(0).getSubjectX500Principal().getName()
+                            + "): they are not one key pair");
+                }
                 password = new char[] {'k'}; // in memory only: the key store never leaves this method
                 keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);

@@ -41,7 +41,7 @@ class TcpBackpressureTest {
         SocketProbe probe = probe(socket);
         Connection peer = connectToPeerThatDoesNotRead(socket, probe, limit);
         byte[] chunk = TestData.randomBytes(64 * 1024, 7);
-        long heapBefore = usedHeap();
+        long heapBefore = TestData.usedHeapAfterGc();
 
         long written = TcpDataTest.fillUntilStalled(socket, chunk, 64L * MIB);
         for (int i = 0; i < 200; i++) {
@@ -50,7 +50,7 @@ class TcpBackpressureTest {
 
         long pending = socket.getBytesToWrite();
         assertTrue(pending > 0 && pending <= limit, "bytesToWrite " + pending + ", limit " + limit);
-        long heapGrowth = usedHeap() - heapBefore;
+        long heapGrowth = TestData.usedHeapAfterGc() - heapBefore;
         assertTrue(heapGrowth < 32L * MIB, "heap grew by " + heapGrowth + " bytes while "
                 + written + " bytes were accepted");
 
@@ -129,12 +129,6 @@ class TcpBackpressureTest {
         sender.awaitDone(WAIT);
         assertEquals(data.length, total[0]);
         assertEquals(TestData.sha256(data), TestData.hex(digest.digest()));
-    }
-
-    private static long usedHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        System.gc();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     /**

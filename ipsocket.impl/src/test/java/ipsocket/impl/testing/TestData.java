@@ -108,4 +108,15 @@ public final class TestData {
     public static List<String> liveThreadNames(String prefix) {
         return liveThreads(prefix).stream().map(Thread::getName).sorted().toList();
     }
+
+    /**
+     * Returns the heap in use after a garbage collection (a figure, never for timing).
+     *
+     * @return bytes in use
+     */
+    public static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
 }

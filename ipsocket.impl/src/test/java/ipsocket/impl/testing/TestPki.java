@@ -134,6 +134,48 @@ public final class TestPki {
         return encrypted;
     }
 
+    /** The PEM key forms older tools and devices write, made by {@code openssl} from an entity's PKCS#8 key. */
+    public enum KeyForm {
+        /** {@code BEGIN RSA PRIVATE KEY} (PKCS#1) or {@code BEGIN EC PRIVATE KEY} (SEC1). */
+        TRADITIONAL,
+        /** The traditional form encrypted with {@code Proc-Type: 4,ENCRYPTED} and {@code DEK-Info: AES-256-CBC}. */
+        TRADITIONAL_AES256,
+        /** PKCS#8 encrypted with the PKCS#12 scheme PBE-SHA1-3DES ({@code openssl pkcs8 -topk8 -v1}). */
+        PKCS8_PBE_SHA1_3DES
+    }
+
+    /**
+     * Writes an entity's key in an older PEM form with {@code openssl}.
+     *
+     * @param entity the entity
+     * @param form the form
+     * @param password the password of an encrypted form (ignored for {@link KeyForm#TRADITIONAL})
+     * @return the PEM file, or {@code null} when no {@code openssl} is installed
+     * @throws IOException if openssl fails
+     */
+    public Path keyWithOpenssl(Entity entity, KeyForm form, String password) throws IOException {
+        if (!commandExists("openssl")) {
+            return null;
+        }
+        Path out = dir.resolve(entity.keyPem().getFileName() + "." + form.name().toLowerCase(java.util.Locale.ROOT)
+                + ".pem");
+        String in = entity.keyPem().toString();
+        switch (form) {
+            case TRADITIONAL:
+                run(List.of("openssl", "pkey", "-traditional", "-in", in, "-out", out.toString()));
+                break;
+            case TRADITIONAL_AES256:
+                run(List.of("openssl", "pkey", "-traditional", "-aes256", "-in", in, "-out", out.toString(),
+                        "-passout", "pass:" + password));
+                break;
+            default:
+                run(List.of("openssl", "pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", in, "-out", out.toString(),
+                        "-passout", "pass:" + password));
+                break;
+        }
+        return out;
+    }
+
     /**
      * Returns whether a command is on the PATH.
      *

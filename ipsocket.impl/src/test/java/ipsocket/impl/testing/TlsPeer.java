@@ -40,9 +40,12 @@ public final class TlsPeer implements AutoCloseable {
         void serve(TlsPeer peer, Socket plain) throws Exception;
     }
 
-    /** What a handshake showed the server. */
+    /**
+     * What a handshake showed the server; {@code sessionCreated} is the creation time of the
+     * server's session, which a resumed handshake takes over from the session it resumes.
+     */
     public record Seen(List<String> sniNames, String alpn, String protocol, String cipher, String clientSubject,
-            String sessionId) {
+            String sessionId, long sessionCreated) {
     }
 
     private final ServerSocket server;
@@ -164,7 +167,8 @@ public final class TlsPeer implements AutoCloseable {
             // no client certificate
         }
         Seen facts = new Seen(names, String.valueOf(tls.getApplicationProtocol()), session.getProtocol(),
-                session.getCipherSuite(), client, java.util.HexFormat.of().formatHex(session.getId()));
+                session.getCipherSuite(), client, java.util.HexFormat.of().formatHex(session.getId()),
+                session.getCreationTime());
         seen.complete(facts);
         handshakes.add(facts);
         return tls;

@@ -70,7 +70,7 @@ class SslFailureTest {
     }
 
     /** Connects and returns the errorString of the expected error, after Disconnected. */
-    private String failWith(SslSocketImpl socket, int port, SocketError error) {
+    static String failWith(SslSocketImpl socket, int port, SocketError error) {
         SocketProbe probe = probe(socket);
         socket.connectToHost("localhost", port);
         probe.awaitError(error, WAIT);
@@ -79,7 +79,7 @@ class SslFailureTest {
         return socket.getErrorString();
     }
 
-    private static void assertNames(String text, String... parts) {
+    static void assertNames(String text, String... parts) {
         for (String part : parts) {
             assertTrue(text.contains(part), () -> "'" + part + "' missing in: " + text);
         }

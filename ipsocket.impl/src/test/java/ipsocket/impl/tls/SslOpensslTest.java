@@ -32,7 +32,8 @@ import ipsocket.impl.testing.TestPki;
 
 /**
  * Against {@code openssl s_server} (another TLS stack than the JDK's): TLS 1.3 and 1.2, mutual
- * TLS with PEM files, ALPN, and a client without the certificate the server requires. Skipped,
+ * TLS with PEM files, ALPN, a client without the certificate the server requires, and session
+ * resumption (TLS 1.3 and 1.2) seen by the server. Skipped,
  * saying so, where no {@code openssl} is installed ({@code .ci/run} installs it).
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // keytool runs in @BeforeAll: slow on a loaded machine
@@ -55,7 +56,7 @@ class SslOpensslTest {
         client = pki.issue("client", "RSA", "gateway-client", null, false);
     }
 
-    /** A running {@code openssl s_server -rev}: answers each line reversed. */
+    /** A running {@code openssl s_server -rev}: answers each line reversed; one connection unless {@code -naccept N}. */
     static final class SServer implements AutoCloseable {
         final Process process;
         final int port;
@@ -150,5 +151,39 @@ class SslOpensslTest {
         probe.awaitError(SocketError.SSL_HANDSHAKE_FAILED_ERROR, WAIT);
         assertTrue(socket.getErrorString().contains("the peer sent the TLS alert"), socket.getErrorString());
         probe.awaitDisconnected(WAIT);
+    }
+
+    /**
+     * Reconnecting to the same s_server resumes the session: TLS 1.3 with the PSK of the
+     * NewSessionTicket OpenSSL sends after the handshake (the reversed line comes after it, so the
+     * socket has read the ticket), TLS 1.2 with its session ticket. The server's evidence: with
+     * {@code -state} s_server prints each handshake step, and only a full handshake has the step
+     * "write certificate" (a resumed one proves the server's identity by the PSK/master secret).
+     * The control: a new socket (a context of its own) makes a third connection, a full handshake.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void aSecondConnectResumesTheOpensslSession(String version) throws Exception {
+        SServer openssl = fixture.closeAfterTest(new SServer(version, "-state", "-naccept", "3"));
+        SslSocketImpl socket = socket();
+        for (int i = 1; i <= 3; i++) {
+            SslSocketImpl connecting = i < 3 ? socket : socket();
+            SocketProbe probe = probe(connecting);
+            connecting.connectToHost("localhost", openssl.port);
+            probe.await(connecting::isEncrypted, WAIT, "encrypted " + i);
+            assertReversedEcho(connecting, probe);
+            connecting.disconnectFromHost();
+            probe.await(() -> connecting.getState() == ipsocket.api.SocketState.DISCONNECTED, WAIT, "disconnected " + i);
+            int connections = i;
+            probe.await(() -> count(openssl, "CONNECTION CLOSED") == connections, WAIT, "s_server to close "
+                    + connections + ": " + openssl.output);
+            assertEquals(i == 3 ? 2 : 1, count(openssl, "write certificate"),
+                    () -> "full handshakes after connection " + connections + " (the second resumes): "
+                            + String.join("\n", openssl.output));
+        }
+    }
+
+    private static long count(SServer openssl, String lineEnd) {
+        return openssl.output.stream().filter(line -> line.endsWith(lineEnd)).count();
     }
 }

@@ -127,19 +127,61 @@ class SslSessionTest {
         assertFalse(peer.failure.isDone(), () -> "server: " + peer.failure.getNow(null));
     }
 
-    @Test
-    void aSecondConnectResumesTheSession() throws Exception {
-        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, TlsPeer.protocols("TLSv1.2"), TlsPeer.ECHO));
+    /**
+     * Reconnecting resumes the session: TLS 1.2 by session ID, TLS 1.3 by a pre-shared key from
+     * the NewSessionTicket the server sends after the handshake (so data is exchanged first, which
+     * makes the socket read the ticket). The server's evidence: the session of a resumed
+     * handshake keeps the creation time of the session it resumes (TLS 1.2 also its ID; the JDK's
+     * TLS 1.3 tickets are stateless and give each connection a new ID), while a full handshake
+     * makes a session created now. The test waits until the clock has passed the first session's
+     * creation, so a full handshake could not show the same time.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aSecondConnectResumesTheSession(String protocol) throws Exception {
+        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, TlsPeer.protocols(protocol), TlsPeer.ECHO));
         SslSocketImpl socket = socket(pki.caPem());
         SocketProbe probe = probe(socket);
-        for (int i = 1; i <= 2; i++) {
-            socket.connectToHost("localhost", peer.port());
-            probe.await(socket::isEncrypted, WAIT, "encrypted " + i);
-            socket.disconnectFromHost();
-            probe.awaitDisconnected(i, WAIT);
+        for (int i = 1; i <= 3; i++) {
+            connectEchoDisconnect(socket, probe, peer, i);
         }
-        Await.until(() -> peer.handshakes.size() == 2, WAIT, () -> "two handshakes: " + peer.handshakes);
-        assertEquals(peer.handshakes.get(0).sessionId(), peer.handshakes.get(1).sessionId(), "the session resumed");
+        TlsPeer.Seen first = peer.handshakes.get(0);
+        for (TlsPeer.Seen resumed : peer.handshakes.subList(1, 3)) {
+            assertEquals(protocol, resumed.protocol());
+            assertEquals(first.sessionCreated(), resumed.sessionCreated(), () -> "resumed: " + peer.handshakes);
+            if (protocol.equals("TLSv1.2")) {
+                assertEquals(first.sessionId(), resumed.sessionId(), () -> "resumed: " + peer.handshakes);
+            }
+        }
+    }
+
+    /** The control for the evidence above: a new socket (a context of its own) makes a full handshake, a new session. */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aNewSocketMakesAFullHandshake(String protocol) throws Exception {
+        TlsPeer peer = fixture.closeAfterTest(new TlsPeer(server, null, TlsPeer.protocols(protocol), TlsPeer.ECHO));
+        for (int i = 1; i <= 2; i++) {
+            SslSocketImpl socket = socket(pki.caPem());
+            connectEchoDisconnect(socket, probe(socket), peer, 1);
+        }
+        assertNotEquals(peer.handshakes.get(0).sessionCreated(), peer.handshakes.get(1).sessionCreated(),
+                () -> "two full handshakes: " + peer.handshakes);
+        assertNotEquals(peer.handshakes.get(0).sessionId(), peer.handshakes.get(1).sessionId());
+    }
+
+    /** One connection: handshake, a line echoed (the TLS 1.3 ticket comes before it), disconnect; then the clock passes its session's creation. */
+    private static void connectEchoDisconnect(SslSocketImpl socket, SocketProbe probe, TlsPeer peer, int i) {
+        int before = peer.handshakes.size();
+        socket.connectToHost("localhost", peer.port());
+        probe.await(socket::isEncrypted, WAIT, "encrypted " + i);
+        socket.write("ping " + i + "\n");
+        probe.await(socket::canReadLine, WAIT, "echo " + i);
+        assertEquals("ping " + i, socket.readLine());
+        socket.disconnectFromHost();
+        probe.awaitDisconnected(i, WAIT);
+        Await.until(() -> peer.handshakes.size() == before + 1, WAIT, () -> "handshake " + i + ": " + peer.handshakes);
+        long created = peer.handshakes.get(before).sessionCreated();
+        Await.until(() -> System.currentTimeMillis() > created, WAIT, () -> "the clock to pass " + created);
     }
 
     @Test
