@@ -1,6 +1,7 @@
 package ipsocket.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -102,6 +103,10 @@ class GatewayWebConsoleIT {
         assertEquals(401, status(http, page, "admin", "admin"), "the Web Console's default admin/admin is refused");
         assertEquals(401, status(http, page, null, null), "no login, no page");
         assertEquals(List.of("127.0.0.1"), listeningAddresses(port), "the console listens on loopback only");
+        String startOutput = Files.readString(console);
+        assertFalse(startOutput.contains("[DEBUG]") || startOutput.contains(":INFO:"), () -> "the console shows"
+                + " what an operator needs, not the Configurator's debug lines (logged while no LogService"
+                + " is there) or Jetty's start-up INFO:\n" + startOutput);
 
         ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         closeables.add(peer);
