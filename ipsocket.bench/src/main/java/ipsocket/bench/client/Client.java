@@ -24,16 +24,6 @@ public interface Client extends AutoCloseable {
      */
     long tcpThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline deadline) throws Exception;
 
-    /**
-     * server-throughput: connect to an echo server, send {@code bytes} in writes of {@code chunk}
-     * bytes while reading the echo, until every byte came back.
-     *
-     * @return nanoseconds from the first write to the last byte echoed
-     */
-    default long echoThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline deadline) throws Exception {
-        throw new UnsupportedOperationException(name() + " does not drive echo servers (the server modes use nio)");
-    }
-
     /** tcp-pingpong: one {@code msg}-byte message outstanding at a time for {@code nanos}. */
     Latencies tcpPingPong(InetSocketAddress peer, int msg, long nanos, Deadline deadline) throws Exception;
 

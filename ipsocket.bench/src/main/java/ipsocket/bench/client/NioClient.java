@@ -163,7 +163,13 @@ public final class NioClient implements Client {
         return new Handshakes(count, System.nanoTime() - start);
     }
 
-    @Override
+    /**
+     * server-throughput: connect to an echo server, send {@code bytes} in writes of {@code chunk}
+     * bytes while reading the echo, until every byte came back. Only raw NIO drives the server
+     * modes (the client is the constant there, the server the variable), so only it has this.
+     *
+     * @return nanoseconds from the first write to the last byte echoed
+     */
     public long echoThroughput(InetSocketAddress peer, long bytes, int chunk, Deadline d) throws Exception {
         try (Selector sel = Selector.open(); SocketChannel ch = connect(sel, peer, false, d)) {
             ByteBuffer out = ByteBuffer.allocateDirect(chunk);
