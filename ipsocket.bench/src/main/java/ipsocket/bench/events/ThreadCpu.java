@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import ipsocket.bench.Sys;
+
 /** CPU time of the process and of the loop and EventAdmin threads, for the figures per MB. */
 final class ThreadCpu {
     private ThreadCpu() {
@@ -34,9 +36,7 @@ final class ThreadCpu {
             }
             return sum;
         } catch (IOException | RuntimeException e) {
-            var os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof com.sun.management.OperatingSystemMXBean
-                    ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+            return Sys.processCpuNanos();
         }
     }
 
