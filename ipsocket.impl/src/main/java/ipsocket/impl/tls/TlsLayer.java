@@ -125,9 +125,52 @@ final class TlsLayer implements StreamLayer {
         takeBuffers();
         try {
             return handshakeStep();
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            throw alertBehind(e);
         } finally {
             giveEmptyBuffers();
         }
+    }
+
+    /**
+     * A peer that refuses the handshake sends an alert and closes; when our next flight is
+     * already on its way, that write fails (broken pipe, reset) before the alert was read. The
+     * alert says why, so it is read and decoded before the write failure is reported.
+     *
+     * @param transportFailure the failure of the write or read
+     * @return the alert the peer sent, with the transport failure suppressed in it, or the
+     *         transport failure when no alert is there
+     */
+    private IOException alertBehind(IOException transportFailure) {
+        try {
+            for (int steps = 0; steps < 16; steps++) {
+                HandshakeStatus status = engine.getHandshakeStatus();
+                if (status == HandshakeStatus.NEED_WRAP) {
+                    // the rest of our flight: the engine reads nothing before it has written it,
+                    // and the connection cannot carry it, so it is made and dropped
+                    netOut.clear();
+                    engine.wrap(EMPTY, netOut);
+                } else if (status == HandshakeStatus.NEED_UNWRAP || status == HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                    netIn.flip();
+                    SSLEngineResult result = engine.unwrap(netIn, appIn);
+                    netIn.compact();
+                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && channel.read(netIn) <= 0) {
+                        break;
+                    }
+                } else {
+                    break; // a task or the end: no alert to find without waiting
+                }
+            }
+        } catch (SSLException alert) {
+            alert.addSuppressed(transportFailure);
+            return alert;
+        } catch (IOException | RuntimeException e) {
+            // nothing readable is left: the transport failure is all there is
+        }
+        netOut.clear();
+        return transportFailure;
     }
 
     private Step handshakeStep() throws IOException {

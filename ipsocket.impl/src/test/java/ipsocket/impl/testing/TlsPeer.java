@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -219,6 +223,52 @@ public final class TlsPeer implements AutoCloseable {
         try (SSLSocket tls = peer.tls(plain, null)) {
             tls.getInputStream().transferTo(tls.getOutputStream());
         }
+    };
+
+    /**
+     * Answers the ClientHello with the server's TLS 1.2 flight, then at once sends a fatal
+     * {@code handshake_failure} alert and resets the connection: the client's own flight then
+     * meets a reset connection (broken pipe) while the alert waits unread in its receive queue,
+     * the order a real server's refusal takes when it is quick.
+     */
+    public static final Handler ALERT_AND_RESET_AFTER_THE_SERVER_FLIGHT = (peer, plain) -> {
+        SSLEngine engine = peer.context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+        InputStream in = plain.getInputStream();
+        java.io.OutputStream out = plain.getOutputStream();
+        ByteBuffer net = ByteBuffer.allocate(1 << 17);
+        ByteBuffer app = ByteBuffer.allocate(1 << 17);
+        ByteBuffer wire = ByteBuffer.allocate(1 << 17);
+        engine.beginHandshake();
+        boolean flightSent = false;
+        while (!(flightSent && engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP)) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> engine.getDelegatedTask().run();
+                case NEED_WRAP -> {
+                    wire.clear();
+                    engine.wrap(ByteBuffer.allocate(0), wire);
+                    out.write(wire.array(), 0, wire.position());
+                    flightSent = true;
+                }
+                default -> {
+                    net.flip();
+                    SSLEngineResult result = engine.unwrap(net, app);
+                    net.compact();
+                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                        int count = in.read(net.array(), net.position(), net.remaining());
+                        if (count < 0) {
+                            throw new IOException("the client closed before its hello was complete");
+                        }
+                        net.position(net.position() + count);
+                    }
+                }
+            }
+        }
+        out.write(new byte[] {21, 3, 3, 0, 2, 2, 40}); // alert record: fatal, handshake_failure
+        out.flush();
+        plain.setSoLinger(true, 0);
+        plain.close();
     };
 
     @Override

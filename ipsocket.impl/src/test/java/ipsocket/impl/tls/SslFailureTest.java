@@ -160,6 +160,17 @@ class SslFailureTest {
     }
 
     @Test
+    void anAlertThePeerSentBeforeResettingIsReportedNotTheBrokenPipe() throws Exception {
+        // the refusal as a fast server makes it: our flight hits a reset connection, the alert waits unread
+        int port = fixture.closeAfterTest(new TlsPeer(server, null, null,
+                TlsPeer.ALERT_AND_RESET_AFTER_THE_SERVER_FLIGHT)).port();
+        SslSocketImpl socket = socket(pki.caPem().toString());
+        socket.setSslProtocols(List.of("TLSv1.2"));
+        String text = failWith(socket, port, SocketError.SSL_HANDSHAKE_FAILED_ERROR);
+        assertNames(text, "the peer sent the TLS alert 'handshake_failure'");
+    }
+
+    @Test
     void handshakeTimeoutAgainstASilentPeer() throws Exception {
         ServerSocket silent = fixture.listen(50); // the OS completes TCP connections; nobody ever answers
         SslSocketImpl socket = socket(pki.caPem().toString());
