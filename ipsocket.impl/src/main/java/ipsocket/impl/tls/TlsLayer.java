@@ -3,8 +3,6 @@ package ipsocket.impl.tls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -45,8 +43,13 @@ final class TlsLayer implements StreamLayer {
     /** The buffers' capacities, from the session's sizes. */
     private int netCapacity;
     private int appCapacity;
+    /** The first handshake was begun (it may have ended off the loop, in the steps after a task). */
+    private boolean begun;
     private boolean handshakeDone;
+    /** Delegated tasks (and the steps after them) run on the TLS task executor: the buffers are theirs meanwhile. */
     private boolean taskRunning;
+    /** A failure of the steps run after the tasks, off the loop; thrown by the next handshake step on the loop. */
+    private SSLException offLoopFailure;
     private boolean inboundDone;
     private boolean cleanEnd;
     private boolean closeQueued;
@@ -87,6 +90,9 @@ final class TlsLayer implements StreamLayer {
 
     /** Gives back the buffers left empty, at the end of a step: what holds bytes stays. */
     private void giveEmptyBuffers() {
+        if (taskRunning) {
+            return; // the task's thread goes on with them
+        }
         if (netIn != null && netIn.position() == 0) {
             TlsBufferPool.give(netIn);
             netIn = null;
@@ -174,12 +180,19 @@ final class TlsLayer implements StreamLayer {
     }
 
     private Step handshakeStep() throws IOException {
-        if (!handshakeDone && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && !closeQueued) {
+        if (!begun && !closeQueued) {
+            begun = true;
             engine.beginHandshake();
         }
         while (true) {
             if (taskRunning) {
                 return Step.TASK;
+            }
+            if (offLoopFailure != null) {
+                SSLException failure = offLoopFailure;
+                offLoopFailure = null;
+                sendAlert();
+                throw failure;
             }
             if (!flushNet()) {
                 return Step.WRITE;
@@ -266,25 +279,31 @@ final class TlsLayer implements StreamLayer {
         }
     }
 
+    /**
+     * Runs the engine's delegated tasks on the TLS task executor, and there also the steps that
+     * follow them and need no network: records already read are decoded (their tasks run there
+     * too) and the answer is made, so a flight of several messages costs one trip off the loop
+     * and back, not one per message. The loop resumes the handshake when the thread is done.
+     */
     private void runTasks() throws SSLException {
-        List<Runnable> due = new ArrayList<>(2);
-        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-            due.add(task);
-        }
-        if (due.isEmpty()) {
+        Runnable first = engine.getDelegatedTask();
+        if (first == null) {
             return;
         }
         taskRunning = true;
         Runnable onLoop = () -> {
             taskRunning = false;
-            if (!released) {
+            if (released) {
+                giveAllBuffers(); // released while the task ran: the buffers were still in use
+            } else {
                 resume.run();
             }
         };
         try {
             tasks.execute(() -> {
                 try {
-                    due.forEach(Runnable::run);
+                    runDelegatedTasks(first);
+                    advanceWithoutNetwork();
                 } finally {
                     socket.loop().execute(onLoop);
                 }
@@ -292,6 +311,51 @@ final class TlsLayer implements StreamLayer {
         } catch (RejectedExecutionException e) {
             taskRunning = false;
             throw new SSLException("no thread for the TLS engine's task (the task queue is full or stopped)", e);
+        }
+    }
+
+    private void runDelegatedTasks(Runnable first) {
+        for (Runnable task = first; task != null; task = engine.getDelegatedTask()) {
+            task.run();
+        }
+    }
+
+    /**
+     * The handshake steps that need neither a read nor a write of the channel, on the task's
+     * thread; stops where the loop must act (bytes to read or send, a buffer to grow, the end).
+     * A failure is kept for the loop, which sends the alert and reports it.
+     */
+    private void advanceWithoutNetwork() {
+        try {
+            for (int steps = 0; steps < 64; steps++) {
+                HandshakeStatus status = engine.getHandshakeStatus();
+                if (status == HandshakeStatus.NEED_TASK) {
+                    runDelegatedTasks(engine.getDelegatedTask());
+                } else if (status == HandshakeStatus.NEED_WRAP) {
+                    if (netOut.remaining() < engine.getSession().getPacketBufferSize()
+                            || engine.wrap(EMPTY, netOut).getStatus() != SSLEngineResult.Status.OK) {
+                        return;
+                    }
+                } else if (status == HandshakeStatus.NEED_UNWRAP || status == HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                    if (status == HandshakeStatus.NEED_UNWRAP && netIn.position() == 0) {
+                        return;
+                    }
+                    netIn.flip();
+                    try {
+                        if (engine.unwrap(netIn, appIn).getStatus() != SSLEngineResult.Status.OK) {
+                            return;
+                        }
+                    } finally {
+                        netIn.compact();
+                    }
+                } else {
+                    return;
+                }
+            }
+        } catch (SSLException e) {
+            offLoopFailure = e;
+        } catch (RuntimeException e) {
+            offLoopFailure = new SSLException("the TLS engine failed: " + e, e);
         }
     }
 
@@ -456,12 +520,12 @@ final class TlsLayer implements StreamLayer {
 
     @Override
     public boolean hasPendingOutput() {
-        return netOut != null && netOut.position() > 0;
+        return !taskRunning && netOut != null && netOut.position() > 0;
     }
 
     @Override
     public boolean hasBufferedInput() {
-        return appIn != null && appIn.position() > 0 || stoppedForRoom && netIn != null && netIn.position() > 0;
+        return !taskRunning && (appIn != null && appIn.position() > 0 || stoppedForRoom && netIn != null && netIn.position() > 0);
     }
 
     // ---- the end ------------------------------------------------------------------------------
@@ -512,16 +576,22 @@ final class TlsLayer implements StreamLayer {
         if (!released) {
             released = true;
             socket.layerEnded(this);
-            // the connection is over: what its buffers still hold is never read
-            for (ByteBuffer buffer : new ByteBuffer[] {netIn, appIn, netOut}) {
-                if (buffer != null) {
-                    TlsBufferPool.give(buffer);
-                }
+            if (!taskRunning) {
+                giveAllBuffers(); // else the task's thread still uses them: given back when it is done
             }
-            netIn = null;
-            appIn = null;
-            netOut = null;
         }
+    }
+
+    /** The connection is over: what the buffers still hold is never read. */
+    private void giveAllBuffers() {
+        for (ByteBuffer buffer : new ByteBuffer[] {netIn, appIn, netOut}) {
+            if (buffer != null) {
+                TlsBufferPool.give(buffer);
+            }
+        }
+        netIn = null;
+        appIn = null;
+        netOut = null;
     }
 
     private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {

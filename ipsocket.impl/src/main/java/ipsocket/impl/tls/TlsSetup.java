@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -64,6 +68,21 @@ final class TlsSetup {
         }
     }
 
+    /** Stands for a file that cannot be read in a list of {@link #stamps}. */
+    private static final String UNREADABLE = "unreadable";
+    /** How many sets of CA files keep their parsed trust manager. */
+    private static final int TRUST_MANAGERS_KEPT = 16;
+    /** Trust managers by the stamps of their CA files, the least recently used dropped first. */
+    private static final Map<List<Object>, X509TrustManager> TRUST_MANAGERS = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<List<Object>, X509TrustManager> eldest) {
+                    return size() > TRUST_MANAGERS_KEPT;
+                }
+            });
+
     private TlsSetup() {
     }
 
@@ -81,10 +100,12 @@ final class TlsSetup {
         String name = socket.getPeerVerifyName().isEmpty() ? socket.getHostname() : socket.getPeerVerifyName();
         PeerVerifyMode mode = socket.getPeerVerifyMode();
         boolean verify = mode == PeerVerifyMode.VERIFY_PEER || mode == PeerVerifyMode.AUTO_VERIFY_PEER;
-        List<Object> madeFrom = madeFrom(socket, name, verify, privateKeyPassword, keyStorePassword);
+        List<Object> trustFrom = stamps(socket.getCaCertificates().isEmpty() ? List.of(jdkTrustStore())
+                : socket.getCaCertificates());
+        List<Object> madeFrom = madeFrom(socket, name, verify, privateKeyPassword, keyStorePassword, trustFrom);
         Context context = previous != null && previous.madeFrom.equals(madeFrom) ? previous : null;
         if (context == null) {
-            TlsVerifier verifier = new TlsVerifier(verify ? trustManager(socket) : null, name,
+            TlsVerifier verifier = new TlsVerifier(verify ? trustManager(socket, trustFrom) : null, name,
                     socket.getPinnedPeerSha256());
             try {
                 SSLContext made = SSLContext.getInstance("TLS");
@@ -121,21 +142,41 @@ final class TlsSetup {
 
     /** What a context is made from: settings, the files' sizes and times, and the passwords' hashes (in memory only). */
     private static List<Object> madeFrom(SslSocketImpl socket, String name, boolean verify, char[] privateKeyPassword,
-            char[] keyStorePassword) {
+            char[] keyStorePassword, List<Object> trustFrom) {
         List<Object> parts = new java.util.ArrayList<>(List.of(name, verify, socket.getPinnedPeerSha256(),
-                socket.getKeyStore(), socket.getLocalCertificate(), socket.getPrivateKey(),
                 Arrays.hashCode(privateKeyPassword), Arrays.hashCode(keyStorePassword)));
-        List<String> files = new java.util.ArrayList<>(socket.getCaCertificates());
-        files.addAll(List.of(socket.getKeyStore(), socket.getLocalCertificate(), socket.getPrivateKey()));
+        parts.addAll(trustFrom);
+        parts.addAll(stamps(List.of(socket.getKeyStore(), socket.getLocalCertificate(), socket.getPrivateKey())));
+        return parts;
+    }
+
+    /** The file the JDK's default trust store is read from (as its TrustStoreManager finds it). */
+    private static String jdkTrustStore() {
+        String configured = System.getProperty("javax.net.ssl.trustStore", "");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        Path security = Path.of(System.getProperty("java.home"), "lib", "security");
+        Path own = security.resolve("jssecacerts");
+        return (Files.isRegularFile(own) ? own : security.resolve("cacerts")).toString();
+    }
+
+    /**
+     * Each file's name, size and modification time, as one list (a file that cannot be read
+     * stands as its name and "unreadable": reading it reports the problem).
+     */
+    private static List<Object> stamps(List<String> files) {
+        List<Object> parts = new java.util.ArrayList<>(files.size() * 3);
         for (String file : files) {
             parts.add(file);
             try {
                 if (!file.isEmpty()) {
-                    parts.add(Files.size(Path.of(file)));
-                    parts.add(Files.getLastModifiedTime(Path.of(file)));
+                    BasicFileAttributes attributes = Files.readAttributes(Path.of(file), BasicFileAttributes.class);
+                    parts.add(attributes.size());
+                    parts.add(attributes.lastModifiedTime());
                 }
             } catch (IOException | RuntimeException e) {
-                parts.add("unreadable"); // reading it reports the problem
+                parts.add(UNREADABLE);
             }
         }
         return parts;
@@ -157,7 +198,26 @@ final class TlsSetup {
         return wanted.toArray(new String[0]);
     }
 
-    private static X509TrustManager trustManager(SslSocketImpl socket) throws StreamLayer.SetupException {
+    /**
+     * The trust manager for the socket's CA files (or the JDK's trust store), shared by every
+     * socket whose files have the same names, sizes and times: the certificates are parsed once,
+     * not for every new socket.
+     */
+    private static X509TrustManager trustManager(SslSocketImpl socket, List<Object> trustFrom)
+            throws StreamLayer.SetupException {
+        boolean cacheable = !trustFrom.contains(UNREADABLE);
+        X509TrustManager known = cacheable ? TRUST_MANAGERS.get(trustFrom) : null;
+        if (known != null) {
+            return known;
+        }
+        X509TrustManager made = newTrustManager(socket);
+        if (cacheable) {
+            TRUST_MANAGERS.put(trustFrom, made);
+        }
+        return made;
+    }
+
+    private static X509TrustManager newTrustManager(SslSocketImpl socket) throws StreamLayer.SetupException {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             List<String> files = socket.getCaCertificates();
