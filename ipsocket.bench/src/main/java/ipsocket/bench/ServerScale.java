@@ -93,13 +93,18 @@ public final class ServerScale {
         private final int threads0 = Sys.liveThreads();
         private long heap0;
         private long rss0;
+        private Map<String, long[]> histogram0;
 
         void baseline() {
             heap0 = Sys.liveHeapBytes();
             rss0 = Sys.rssKib();
+            histogram0 = Histogram.enabled() ? Histogram.take() : null;
         }
 
-        Map<String, Double> measure(int n) {
+        Map<String, Double> measure(int n, String impl) {
+            if (histogram0 != null) {
+                Histogram.printGrowth(histogram0, Histogram.take(), n, impl + " server-scale");
+            }
             long heap1 = Sys.liveHeapBytes();
             long rss1 = Sys.rssKib();
             double heapKib = (heap1 - heap0) / 1024.0 / n;
@@ -118,7 +123,10 @@ public final class ServerScale {
         private final Probe probe = new Probe();
         private final Peer server;
 
+        private final String impl;
+
         LocalServer(String impl, int ioThreads) throws java.io.IOException {
+            this.impl = impl;
             server = EchoServers.open(impl, ioThreads);
         }
 
@@ -134,7 +142,7 @@ public final class ServerScale {
 
         @Override
         public Map<String, Double> measure(int n) {
-            return probe.measure(n);
+            return probe.measure(n, impl);
         }
 
         @Override
@@ -157,7 +165,7 @@ public final class ServerScale {
             this.impl = impl;
             this.log = log;
             process = new ProcessBuilder(List.of(ChildJvm.java(), "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
-                    "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "server-scale-child",
+                    "-Dbench.histo=" + Histogram.enabled(), "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "server-scale-child",
                     impl, String.valueOf(ioThreads))).redirectErrorStream(true).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -256,7 +264,7 @@ public final class ServerScale {
                     System.out.println("OK");
                 } else if (command.startsWith("MEASURE ")) {
                     StringBuilder sb = new StringBuilder(ConnScale.CHILD_PREFIX);
-                    probe.measure(Integer.parseInt(command.substring("MEASURE ".length())))
+                    probe.measure(Integer.parseInt(command.substring("MEASURE ".length())), args[0])
                             .forEach((k, x) -> sb.append(k).append('=').append(x).append(' '));
                     System.out.println(sb.toString().trim());
                 }
