@@ -224,6 +224,23 @@ public interface IoDevice {
     byte[] read(int maxSize);
 
     /**
+     * Reads and removes buffered bytes into a buffer the caller keeps, as many as it has room
+     * for: the way to read without an allocation per call (Qt's
+     * {@code read(char *data, qint64 maxSize)}). A reader that echoes or forwards bulk data
+     * keeps one (direct) buffer and hands it to {@link #write(ByteBuffer)} after a flip.
+     *
+     * <p>A TcpSocket copies up to {@code target.remaining()} bytes of its stream. A UdpSocket
+     * copies the payload of the next datagram; when it does not fit, the rest is dropped with
+     * it, as {@link #read(int)} drops it; a target without room leaves the datagram queued.
+     *
+     * @param target where the bytes go, from its position, which advances past them
+     * @return the number of bytes read, 0 when nothing is buffered or the target has no room
+     * @throws java.nio.ReadOnlyBufferException if {@code target} is read-only
+     * @since 1.1
+     */
+    int read(ByteBuffer target);
+
+    /**
      * Reads and removes everything buffered.
      *
      * @return the bytes read, an empty array when nothing is buffered

@@ -2,6 +2,7 @@ package ipsocket.bench.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketListener;
@@ -54,10 +55,17 @@ final class IpsocketEchoServer implements Peer {
     /**
      * Writes back what arrives, no more than the write buffer takes (the rest stays in the read
      * buffer, whose limit stops reading from the OS: TCP backpressure, so a bulk stream is echoed
-     * whole); one listener for every connection.
+     * whole); one listener for every connection. Reads go through one direct buffer per loop
+     * thread ({@code read(ByteBuffer)}, then {@code write(ByteBuffer)}), as an application that
+     * forwards bulk data would: no array per arrival, and the socket writes the direct buffer
+     * to the channel without the JDK's copy of a heap array.
      */
     private enum Echo implements SocketListener {
         INSTANCE;
+
+        /** Called on the loop threads only: one buffer each. */
+        private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(
+                () -> ByteBuffer.allocateDirect(64 * 1024));
 
         @Override
         public void readyRead(IpSocket socket) {
@@ -70,10 +78,17 @@ final class IpsocketEchoServer implements Peer {
         }
 
         private static void pump(IpSocket socket) {
-            long room = socket.getWriteBufferLimit() - socket.getBytesToWrite();
-            long available = socket.getBytesAvailable();
-            if (room > 0 && available > 0) {
-                socket.write(socket.read((int) Math.min(room, available)));
+            ByteBuffer buffer = BUFFERS.get();
+            while (true) {
+                long room = socket.getWriteBufferLimit() - socket.getBytesToWrite();
+                if (room <= 0) {
+                    return;
+                }
+                buffer.clear().limit((int) Math.min(buffer.capacity(), room));
+                if (socket.read(buffer) == 0) {
+                    return;
+                }
+                socket.write(buffer.flip());
             }
         }
     }

@@ -49,14 +49,26 @@ public final class ReadBuffer {
      * @return {@code true} if the appended bytes contain a line feed
      */
     public boolean append(ByteBuffer source) {
+        return append(source, null);
+    }
+
+    /**
+     * Appends the remaining bytes of {@code source}, taking the arrays of new chunks from a
+     * cache of arrays that readers drained.
+     *
+     * @param source the bytes to append
+     * @param arrays where new chunks' arrays come from, or {@code null} to allocate them
+     * @return {@code true} if the appended bytes contain a line feed
+     */
+    public boolean append(ByteBuffer source, ChunkCache arrays) {
         int length = source.remaining();
         if (length == 0) {
             return false;
         }
         if (tail == null) {
-            head = tail = new Chunk(new byte[length]); // exact: handed over whole if read whole
+            head = tail = new Chunk(array(length, arrays)); // exact: handed over whole if read whole
         } else if (tail.spare() < length) {
-            Chunk next = new Chunk(new byte[Math.max(length, SMALL_CHUNK)]);
+            Chunk next = new Chunk(array(Math.max(length, SMALL_CHUNK), arrays));
             tail.next = next;
             tail = next;
         }
@@ -76,6 +88,40 @@ public final class ReadBuffer {
             }
         }
         return at >= 0;
+    }
+
+    private static byte[] array(int length, ChunkCache arrays) {
+        return arrays == null ? new byte[length] : arrays.take(length);
+    }
+
+    /**
+     * Removes bytes into {@code target}, as many as it has room for; the arrays of the chunks
+     * this drains go to {@code drained} (never an array handed to a reader: those are not ours).
+     *
+     * @param target where the bytes go, from its position
+     * @param drained where emptied chunks' arrays go for reuse, or {@code null}
+     * @return the number of bytes moved
+     */
+    public int read(ByteBuffer target, ChunkCache drained) {
+        int length = (int) Math.min(target.remaining(), size);
+        int moved = 0;
+        while (moved < length) {
+            Chunk first = head;
+            int take = Math.min(length - moved, first.end - first.start);
+            target.put(first.data, first.start, take);
+            moved += take;
+            first.start += take;
+            if (first.start == first.end) {
+                dropHead();
+                if (drained != null) {
+                    drained.give(first.data);
+                }
+            }
+        }
+        if (length > 0) {
+            consumed(length);
+        }
+        return length;
     }
 
     /**

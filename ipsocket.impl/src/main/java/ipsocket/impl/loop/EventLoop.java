@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import ipsocket.impl.io.ChunkCache;
+
 /**
  * One I/O thread owning one {@link Selector}: runs channel handlers, submitted tasks and timers.
  *
@@ -42,6 +44,8 @@ public final class EventLoop {
 
     /** Size of the per-loop direct buffer that channel reads go through. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Arrays the chunk cache keeps at most: a burst of full reads (256 KiB per loop). */
+    private static final int CHUNKS_KEPT = 4;
     /** How often a caller waiting for the loop checks that it still runs. */
     private static final long LOOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Fewer cancelled timers than this are never purged (not worth a pass over the queue). */
@@ -59,6 +63,8 @@ public final class EventLoop {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Full-size arrays that readers on this thread drained, for the next full-size arrivals. */
+    private final ChunkCache chunkCache = new ChunkCache(READ_BUFFER_SIZE, CHUNKS_KEPT);
     /** Made once: a method reference written at the call would be a new object per selection. */
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean running = true;
@@ -225,6 +231,18 @@ public final class EventLoop {
     public ByteBuffer sharedReadBuffer() {
         assert inLoop();
         return readBuffer.clear();
+    }
+
+    /**
+     * Returns the loop's cache of read-buffer-sized arrays: arrivals of {@link #READ_BUFFER_SIZE}
+     * bytes are read into them, and readers that copy chunks out on this thread give them back.
+     * Loop thread only.
+     *
+     * @return the cache
+     */
+    public ChunkCache chunkCache() {
+        assert inLoop();
+        return chunkCache;
     }
 
     /**

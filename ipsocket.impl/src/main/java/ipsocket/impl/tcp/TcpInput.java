@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
+import ipsocket.impl.io.ChunkCache;
 import ipsocket.impl.io.ReadBuffer;
 import ipsocket.impl.loop.EventLoop;
 
@@ -82,7 +83,7 @@ final class TcpInput {
      */
     boolean append(ByteBuffer arrival) {
         synchronized (this) {
-            boolean lineReady = readBuffer.append(arrival);
+            boolean lineReady = readBuffer.append(arrival, socket.loop().chunkCache());
             publishLineFeed();
             return lineReady | readBuffer.size() >= socket.getMaxLineLength();
         }
@@ -167,6 +168,19 @@ final class TcpInput {
         }
         resumeIfRoom();
         return bytes;
+    }
+
+    int read(ByteBuffer target) {
+        EventLoop loop = socket.loop();
+        // drained chunks are kept for the next arrivals only by the loop's own thread (the cache is not shared)
+        ChunkCache drained = loop.inLoop() ? loop.chunkCache() : null;
+        int count;
+        synchronized (this) {
+            count = readBuffer.read(target, drained);
+            publishLineFeed();
+        }
+        resumeIfRoom();
+        return count;
     }
 
     byte[] readAll() {

@@ -205,6 +205,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     @Override
+    public int read(ByteBuffer target) {
+        return transport.input().read(target);
+    }
+
+    @Override
     public byte[] readAll() {
         return transport.input().readAll();
     }

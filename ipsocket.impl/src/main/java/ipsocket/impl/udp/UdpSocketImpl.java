@@ -178,6 +178,24 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
     }
 
     @Override
+    public int read(ByteBuffer target) {
+        if (target.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        if (!target.hasRemaining()) {
+            return 0; // no room: the datagram stays queued
+        }
+        UdpDatagram next = readDatagram();
+        if (next == null) {
+            return 0;
+        }
+        byte[] payload = next.getPayload();
+        int count = Math.min(payload.length, target.remaining());
+        target.put(payload, 0, count); // what does not fit is dropped with the datagram, as read(int) does
+        return count;
+    }
+
+    @Override
     public byte[] readAll() {
         UdpDatagram next = readDatagram();
         return next == null ? new byte[0] : next.getPayload();

@@ -3,7 +3,9 @@ package ipsocket.impl.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -50,6 +52,46 @@ class ReadBufferTest {
         buffer.append(ByteBuffer.wrap("abcd\nx".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("abcd", line(buffer.readLine(4)));
         assertFalse(buffer.canReadLine(4));
+    }
+
+    @Test
+    void aReaderWithItsOwnBufferDrainsChunksWhoseArraysTheNextArrivalsOfTheirSizeReuse() {
+        ReadBuffer buffer = new ReadBuffer();
+        ChunkCache cache = new ChunkCache(8, 2);
+        buffer.append(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), cache);
+        buffer.append(ByteBuffer.wrap(new byte[] {9, 10, 11}), cache); // a small chunk, not the cache's size
+        buffer.append(ByteBuffer.wrap(new byte[] {12}), cache);
+        ByteBuffer target = ByteBuffer.allocate(5);
+        assertEquals(5, buffer.read(target, cache));
+        assertEquals(0, cache.kept(), "the first chunk is not drained yet");
+        ByteBuffer rest = ByteBuffer.allocateDirect(100);
+        assertEquals(7, buffer.read(rest, cache));
+        assertEquals(1, cache.kept(), "the drained 8-byte array, not the small chunk");
+        assertEquals(0, buffer.size());
+        assertEquals(0, buffer.read(rest, cache));
+        ByteBuffer all = ByteBuffer.allocate(12).put(target.flip()).put(rest.flip());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, all.array());
+
+        byte[] kept = cache.take(8);
+        cache.give(kept);
+        buffer.append(ByteBuffer.wrap(new byte[] {21, 22, 23, 24, 25, 26, 27, 28}), cache);
+        byte[] handed = buffer.read(8);
+        assertSame(kept, handed, "the next arrival of that size went into the kept array, handed over whole");
+        assertEquals(0, cache.kept());
+        buffer.append(ByteBuffer.wrap(new byte[] {31, 32, 33, 34, 35, 36, 37, 38}), cache);
+        assertNotSame(handed, buffer.read(8), "an array handed to a reader is never reused");
+        assertArrayEquals(new byte[] {21, 22, 23, 24, 25, 26, 27, 28}, handed);
+    }
+
+    @Test
+    void readingIntoABufferKeepsLineScanningRight() {
+        ReadBuffer buffer = new ReadBuffer();
+        buffer.append(ByteBuffer.wrap("ab\ncd\nef".getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(buffer.canReadLine(100));
+        assertEquals(3, buffer.read(ByteBuffer.allocate(3), null));
+        assertEquals("cd", line(buffer.readLine(100)));
+        assertFalse(buffer.canReadLine(100));
+        assertEquals("ef", new String(buffer.readAll(), StandardCharsets.US_ASCII));
     }
 
     @Test

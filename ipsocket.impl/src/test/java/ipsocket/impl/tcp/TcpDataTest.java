@@ -76,6 +76,38 @@ class TcpDataTest {
     }
 
     @Test
+    void aReaderWithItsOwnBufferGetsEveryByteOnTheLoopThreadAndFromAnother() {
+        byte[] down = TestData.randomBytes(24 * MIB, 3);
+        TestServer server = fixture.startServer(TestServer.Mode.SINK);
+        TcpSocketImpl onLoop = fixture.tcpSocket();
+        SocketProbe probe = probe(onLoop);
+        BufferReader reader = new BufferReader(10_007); // an odd size: reads end inside chunks
+        onLoop.addListener(reader);
+        connect(onLoop, probe, server);
+        server.awaitConnection(WAIT).sendAsync(down, 64 * 1024).awaitDone(BULK);
+        probe.await(() -> reader.total() >= down.length, BULK, "socket to read " + down.length + " bytes");
+        assertEquals(down.length, reader.total());
+        assertEquals(TestData.sha256(down), reader.sha256(), "bytes read on the loop thread");
+
+        byte[] more = TestData.randomBytes(4 * MIB, 4);
+        TcpSocketImpl polled = fixture.tcpSocket();
+        SocketProbe polledProbe = probe(polled);
+        connect(polled, polledProbe, server);
+        server.awaitConnection(WAIT).sendAsync(more, 64 * 1024);
+        ByteBuffer target = ByteBuffer.allocate(3_001);
+        MessageDigest digest = TestData.newSha256();
+        long[] total = {0};
+        polledProbe.await(() -> {
+            int count = polled.read(target.clear());
+            digest.update(target.flip());
+            total[0] += count;
+            return total[0] >= more.length;
+        }, BULK, "the test thread to read " + more.length + " bytes");
+        assertEquals(more.length, total[0]);
+        assertEquals(TestData.sha256(more), TestData.hex(digest.digest()), "bytes read on another thread");
+    }
+
+    @Test
     void writesAreBoundedByTheWriteBufferLimitAndReportedByBytesWritten() {
         int limit = 64 * 1024;
         byte[] data = TestData.randomBytes(4 * MIB, 3);
@@ -316,6 +348,35 @@ class TcpDataTest {
             } catch (CloneNotSupportedException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Reads into one buffer of its own on readyRead, on the loop thread, until nothing is left. */
+    static final class BufferReader implements SocketListener {
+        private final ByteBuffer buffer;
+        private final AtomicLong total = new AtomicLong();
+        private final MessageDigest digest = TestData.newSha256();
+
+        BufferReader(int size) {
+            buffer = ByteBuffer.allocateDirect(size);
+        }
+
+        @Override
+        public void readyRead(IpSocket socket) {
+            for (int count = socket.read(buffer.clear()); count > 0; count = socket.read(buffer.clear())) {
+                synchronized (this) {
+                    digest.update(buffer.flip());
+                }
+                total.addAndGet(count);
+            }
+        }
+
+        long total() {
+            return total.get();
+        }
+
+        synchronized String sha256() {
+            return TestData.hex(digest.digest());
         }
     }
 

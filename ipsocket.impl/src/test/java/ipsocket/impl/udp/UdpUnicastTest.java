@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -222,7 +223,8 @@ class UdpUnicastTest {
         peer.send("line\r\n", V4, port);
         peer.send("third", V4, port);
         peer.send("fourth", V4, port);
-        probe.await(() -> socket.getPendingDatagramCount() == 4, WAIT, "four datagrams queued");
+        peer.send("fifth datagram", V4, port);
+        probe.await(() -> socket.getPendingDatagramCount() == 5, WAIT, "five datagrams queued");
 
         assertEquals("first datagram".length(), socket.getBytesAvailable());
         assertTrue(socket.canReadLine());
@@ -231,8 +233,15 @@ class UdpUnicastTest {
         assertArrayEquals("first".getBytes(StandardCharsets.UTF_8), socket.read(5));
         assertEquals("line", socket.readLine());
         assertArrayEquals("third".getBytes(StandardCharsets.UTF_8), socket.readAll());
-        assertEquals(1, socket.getPendingDatagramCount());
+        assertEquals(2, socket.getPendingDatagramCount());
         assertEquals("fourth", socket.readDatagram().getPayloadText());
+        // read(ByteBuffer): a target without room leaves the datagram; one too small takes what fits of it
+        assertEquals(0, socket.read(ByteBuffer.allocate(0)));
+        assertEquals(1, socket.getPendingDatagramCount());
+        ByteBuffer five = ByteBuffer.allocateDirect(5);
+        assertEquals(5, socket.read(five));
+        assertEquals("fifth", StandardCharsets.UTF_8.decode(five.flip()).toString());
+        assertEquals(0, socket.read(ByteBuffer.allocate(8)), "the rest went with the datagram");
         assertEquals(0, socket.getBytesAvailable());
         assertFalse(socket.canReadLine());
         assertArrayEquals(new byte[0], socket.readAll());
