@@ -55,6 +55,9 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
      * (only those are listed); its size counts against maxConnections.
      */
     private final Map<TcpSocketImpl, Boolean> connections = new ConcurrentHashMap<>();
+    /** The last accepted peer's address and its text ({@link #peerText}); loop thread. */
+    private InetAddress lastPeer;
+    private String lastPeerText;
     private final ConnectionWatch watch = new ConnectionWatch();
     private final Object endedLock = new Object();
 
@@ -166,7 +169,7 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
      * only the peer is set per connection, the options were converted once per configuration.
      */
     private SocketSettings connectionSettings(InetSocketAddress peer) {
-        return connectionTemplate.set(SocketProperties.HOSTNAME, peer.getAddress().getHostAddress())
+        return connectionTemplate.set(SocketProperties.HOSTNAME, peerText(peer.getAddress()))
                 .set(SocketProperties.PORT, peer.getPort()).build();
     }
 
@@ -419,13 +422,26 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         }
         EventLoop target = group.next();
         TcpSocketImpl connection = new TcpSocketImpl(target, group.resolver(),
-                objectId + "/" + peer.getAddress().getHostAddress() + ":" + peer.getPort());
+                objectId + "/" + peerText(peer.getAddress()) + ":" + peer.getPort());
         connection.startWith(connectionSettings(peer));
         connections.put(connection, Boolean.FALSE);
         updateLimit();
         observer.opening(connection);
         connection.addListener(watch);
         target.execute(() -> connection.adopt(accepted));
+    }
+
+    /**
+     * The peer address as text, one String shared by the connections that come one after
+     * another from one address (devices behind one NAT, a data logger reconnecting): each
+     * connection keeps it as its hostname. Loop thread.
+     */
+    private String peerText(InetAddress address) {
+        if (!address.equals(lastPeer)) {
+            lastPeer = address;
+            lastPeerText = address.getHostAddress();
+        }
+        return lastPeerText;
     }
 
     private boolean allowed(InetAddress peer) {
