@@ -299,8 +299,11 @@ public final class TestServer implements AutoCloseable {
             Socket socket;
             try {
                 socket = listening.accept();
-            } catch (IOException closed) {
-                return;
+            } catch (IOException e) {
+                if (listening.isClosed()) {
+                    return;
+                }
+                continue; // a connection that failed before it was accepted: keep serving the next
             }
             Connection connection = new Connection(socket, acceptedCount.incrementAndGet());
             try {
