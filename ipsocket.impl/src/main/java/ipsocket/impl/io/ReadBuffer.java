@@ -104,23 +104,7 @@ public final class ReadBuffer {
      */
     public int read(ByteBuffer target, ChunkCache drained) {
         int length = (int) Math.min(target.remaining(), size);
-        int moved = 0;
-        while (moved < length) {
-            Chunk first = head;
-            int take = Math.min(length - moved, first.end - first.start);
-            target.put(first.data, first.start, take);
-            moved += take;
-            first.start += take;
-            if (first.start == first.end) {
-                dropHead();
-                if (drained != null) {
-                    drained.give(first.data);
-                }
-            }
-        }
-        if (length > 0) {
-            consumed(length);
-        }
+        transfer(target, length, true, drained);
         return length;
     }
 
@@ -326,20 +310,31 @@ public final class ReadBuffer {
     }
 
     private void copy(byte[] out, int length, boolean remove) {
+        transfer(ByteBuffer.wrap(out), length, remove, null);
+    }
+
+    /**
+     * Puts the first {@code length} buffered bytes into {@code target}, removing them or leaving
+     * them in place; the arrays of chunks a removal empties go to {@code drained}, if given.
+     */
+    private void transfer(ByteBuffer target, int length, boolean remove, ChunkCache drained) {
         if (length == 0) {
             return;
         }
-        int copied = 0;
+        int moved = 0;
         Chunk chunk = head;
-        while (copied < length) {
-            int take = Math.min(length - copied, chunk.end - chunk.start);
-            System.arraycopy(chunk.data, chunk.start, out, copied, take);
-            copied += take;
+        while (moved < length) {
+            int take = Math.min(length - moved, chunk.end - chunk.start);
+            target.put(chunk.data, chunk.start, take);
+            moved += take;
             Chunk next = chunk.next;
             if (remove) {
                 chunk.start += take;
                 if (chunk.start == chunk.end) {
                     dropHead();
+                    if (drained != null) {
+                        drained.give(chunk.data);
+                    }
                 }
             }
             chunk = next;

@@ -87,6 +87,9 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         }
     }
 
+    /** The answer of a flush when no write ever had to wait: no allocation per flush. */
+    private static final Flushed NOTHING_QUEUED = new Flushed(0, null, true);
+
     /** The outcome of one flush. */
     static final class Flushed {
         final long written;
@@ -110,7 +113,7 @@ final class TcpOutput extends ChannelOutput<TcpSocketImpl, SocketChannel> {
         synchronized (this) {
             if (writeBuffer == null) {
                 notifyAll();
-                return new Flushed(0, null, true);
+                return NOTHING_QUEUED;
             }
             long written = writeBuffer.writeTo(channel);
             IOException failure = writeBuffer.takeFailure();

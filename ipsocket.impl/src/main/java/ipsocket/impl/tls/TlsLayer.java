@@ -159,10 +159,7 @@ final class TlsLayer implements StreamLayer {
                     netOut.clear();
                     engine.wrap(EMPTY, netOut);
                 } else if (status == HandshakeStatus.NEED_UNWRAP || status == HandshakeStatus.NEED_UNWRAP_AGAIN) {
-                    netIn.flip();
-                    SSLEngineResult result = engine.unwrap(netIn, appIn);
-                    netIn.compact();
-                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && channel.read(netIn) <= 0) {
+                    if (unwrapNetIn().getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && channel.read(netIn) <= 0) {
                         break;
                     }
                 } else {
@@ -236,16 +233,13 @@ final class TlsLayer implements StreamLayer {
 
     /** Unwraps one handshake record; {@code false} when more bytes from the peer are needed and none are there. */
     private boolean unwrapHandshake() throws IOException {
-        netIn.flip();
         SSLEngineResult result;
         try {
-            result = engine.unwrap(netIn, appIn);
+            result = unwrapNetIn();
         } catch (SSLException e) {
-            netIn.compact();
             sendAlert();
             throw e;
         }
-        netIn.compact();
         switch (result.getStatus()) {
             case BUFFER_UNDERFLOW:
                 if (!netIn.hasRemaining()) {
@@ -263,6 +257,16 @@ final class TlsLayer implements StreamLayer {
                 throw new SSLHandshakeException("the peer ended the TLS session (close_notify) during the handshake");
             default:
                 return true;
+        }
+    }
+
+    /** Decodes what {@code netIn} holds into {@code appIn}; {@code netIn} keeps what is left, failure or not. */
+    private SSLEngineResult unwrapNetIn() throws SSLException {
+        netIn.flip();
+        try {
+            return engine.unwrap(netIn, appIn);
+        } finally {
+            netIn.compact();
         }
     }
 
@@ -340,13 +344,8 @@ final class TlsLayer implements StreamLayer {
                     if (status == HandshakeStatus.NEED_UNWRAP && netIn.position() == 0) {
                         return;
                     }
-                    netIn.flip();
-                    try {
-                        if (engine.unwrap(netIn, appIn).getStatus() != SSLEngineResult.Status.OK) {
-                            return;
-                        }
-                    } finally {
-                        netIn.compact();
+                    if (unwrapNetIn().getStatus() != SSLEngineResult.Status.OK) {
+                        return;
                     }
                 } else {
                     return;
@@ -402,10 +401,7 @@ final class TlsLayer implements StreamLayer {
                 break; // the end, or a key update or new handshake to do first
             }
             if (netIn.position() > 0) {
-                netIn.flip();
-                SSLEngineResult result = engine.unwrap(netIn, appIn);
-                netIn.compact();
-                SSLEngineResult.Status status = result.getStatus();
+                SSLEngineResult.Status status = unwrapNetIn().getStatus();
                 if (status == SSLEngineResult.Status.CLOSED) {
                     inboundDone = true;
                     cleanEnd = true;
