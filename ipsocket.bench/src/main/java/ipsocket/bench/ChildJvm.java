@@ -1,7 +1,9 @@
 package ipsocket.bench;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,20 @@ public final class ChildJvm {
      */
     public static String java() {
         return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    /**
+     * The start of a child's command line for a memory measurement ({@link MemoryProbe}): this
+     * JVM's {@code java}, a fixed pre-touched 512 MiB heap (so RSS growth is native memory
+     * only), and the diagnostics this JVM was asked for.
+     *
+     * @return a new modifiable list; append the class path, main class and arguments
+     */
+    static List<String> forMemory() {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+                "-Dbench.histo=" + Histogram.enabled()));
+        command.addAll(List.of(NativeMemory.childOptions()));
+        return command;
     }
 
     /**

@@ -27,7 +27,6 @@ import ipsocket.bench.peer.Peer;
  */
 public final class ConnScale {
     static final String CHILD_PREFIX = "CHILD ";
-    private static final String CHILD_HEAP = "512m";
 
     private ConnScale() {
     }
@@ -35,41 +34,20 @@ public final class ConnScale {
     /** One measurement in this JVM. */
     public static Map<String, Double> measure(String impl, InetSocketAddress peer, int n, int ioThreads,
             double warmupSecs) throws Exception {
-        int threads0 = Sys.liveThreads();
+        MemoryProbe probe = new MemoryProbe(); // before the client starts its threads: they are counted
         try (Client client = Clients.open(impl, ioThreads)) {
-            // Warm-up of the same kind (at least 3 rounds): JIT-compiled paths, loop threads
-            // started, allocator arenas created, so that they do not count as per-socket memory.
-            int warmN = Math.min(n, 500);
-            long warmEnd = System.nanoTime() + (long) (warmupSecs * 1e9);
-            for (int round = 0; round < 3 || System.nanoTime() - warmEnd < 0; round++) {
-                try (Client.Connections c = client.connect(peer, warmN, Deadline.in(30_000, "conn-scale warm-up"))) {
-                    c.echoAll(Deadline.in(30_000, "conn-scale warm-up echo"));
-                }
-            }
+            ScaleWarmUp.run(client, peer, n, warmupSecs, "conn-scale");
             Thread.sleep(100);
-            Map<String, long[]> histo0 = Histogram.enabled() ? Histogram.take() : null;
-            long heap0 = Sys.liveHeapBytes();
-            long rss0 = Sys.rssKib();
+            probe.baseline();
             Deadline d = Deadline.in(60_000 + n * 10L, "conn-scale with " + n + " connections");
             Client.Connections conns = client.connect(peer, n, d);
             try {
                 long echo = conns.echoAll(d);
-                long heap1 = Sys.liveHeapBytes();
-                long rss1 = Sys.rssKib();
-                int threads1 = Sys.liveThreads();
-                if (histo0 != null) {
-                    Histogram.printGrowth(histo0, Histogram.take(), n, impl);
-                }
                 Map<String, Double> v = new LinkedHashMap<>();
-                double heapKib = (heap1 - heap0) / 1024.0 / n;
-                double rssKib = rss0 < 0 ? Double.NaN : (double) (rss1 - rss0) / n;
                 v.put("connect_ms", conns.connectNanos() / 1e6);
                 v.put("ready_ms", echo / 1e6);
-                v.put("mem_kib_per_conn", heapKib + rssKib);
-                v.put("heap_kib_per_conn", heapKib);
-                v.put("rss_kib_per_conn", rssKib);
+                v.putAll(probe.measure(n, impl + " conn-scale"));
                 v.put("io_threads", (double) client.ioThreads());
-                v.put("threads_added", (double) (threads1 - threads0));
                 v.put("conns", (double) n);
                 return v;
             } finally {
@@ -81,9 +59,8 @@ public final class ConnScale {
     /** Runs one measurement in a child JVM and returns its figures. */
     public static Map<String, Double> forked(String impl, InetSocketAddress peer, int n, int ioThreads,
             double warmupSecs, PrintStream log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ChildJvm.java(), "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP,
-                "-XX:+AlwaysPreTouch", "-Dbench.histo=" + Histogram.enabled(), "-cp",
-                System.getProperty("java.class.path"), BenchMain.class.getName(),
+        List<String> cmd = ChildJvm.forMemory();
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
                 "conn-scale-child", impl, String.valueOf(peer.getPort()), String.valueOf(n),
                 String.valueOf(ioThreads), String.valueOf(warmupSecs)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

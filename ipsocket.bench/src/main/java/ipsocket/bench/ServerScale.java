@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,6 @@ import ipsocket.bench.server.EchoServers;
  * in this JVM (the smoke test): the figures then contain the client's sockets too.
  */
 public final class ServerScale {
-    private static final String CHILD_HEAP = "512m";
     private static final String PORT_PREFIX = "PORT ";
     /** Time for the server to see the warm-up connections end before the baseline. */
     private static final long SETTLE_MILLIS = 500;
@@ -66,13 +66,7 @@ public final class ServerScale {
         try (ServerSide server = inProcess ? new LocalServer(impl, ioThreads) : new ChildServer(impl, ioThreads, log);
                 Client client = new NioClient()) {
             InetSocketAddress address = Peer.loopback(server.port());
-            int warmN = Math.min(n, 500);
-            long warmEnd = System.nanoTime() + (long) (warmupSecs * 1e9);
-            for (int round = 0; round < 3 || System.nanoTime() - warmEnd < 0; round++) {
-                try (Client.Connections c = client.connect(address, warmN, Deadline.in(30_000, "server-scale warm-up"))) {
-                    c.echoAll(Deadline.in(30_000, "server-scale warm-up echo"));
-                }
-            }
+            ScaleWarmUp.run(client, address, n, warmupSecs, "server-scale");
             Thread.sleep(SETTLE_MILLIS);
             server.baseline();
             Deadline d = Deadline.in(60_000 + n * 10L, "server-scale with " + n + " connections");
@@ -88,39 +82,9 @@ public final class ServerScale {
         }
     }
 
-    /** Baseline and growth of this JVM's live heap and RSS. */
-    private static final class Probe {
-        private final int threads0 = Sys.liveThreads();
-        private long heap0;
-        private long rss0;
-        private Map<String, long[]> histogram0;
-
-        void baseline() {
-            heap0 = Sys.liveHeapBytes();
-            rss0 = Sys.rssKib();
-            histogram0 = Histogram.enabled() ? Histogram.take() : null;
-        }
-
-        Map<String, Double> measure(int n, String impl) {
-            if (histogram0 != null) {
-                Histogram.printGrowth(histogram0, Histogram.take(), n, impl + " server-scale");
-            }
-            long heap1 = Sys.liveHeapBytes();
-            long rss1 = Sys.rssKib();
-            double heapKib = (heap1 - heap0) / 1024.0 / n;
-            double rssKib = rss0 < 0 ? Double.NaN : (double) (rss1 - rss0) / n;
-            Map<String, Double> v = new LinkedHashMap<>();
-            v.put("mem_kib_per_conn", heapKib + rssKib);
-            v.put("heap_kib_per_conn", heapKib);
-            v.put("rss_kib_per_conn", rssKib);
-            v.put("threads_added", (double) (Sys.liveThreads() - threads0));
-            return v;
-        }
-    }
-
     /** The server in this JVM. */
     private static final class LocalServer implements ServerSide {
-        private final Probe probe = new Probe();
+        private final MemoryProbe probe = new MemoryProbe();
         private final Peer server;
 
         private final String impl;
@@ -142,7 +106,7 @@ public final class ServerScale {
 
         @Override
         public Map<String, Double> measure(int n) {
-            return probe.measure(n, impl);
+            return probe.measure(n, impl + " server-scale");
         }
 
         @Override
@@ -164,9 +128,10 @@ public final class ServerScale {
         ChildServer(String impl, int ioThreads, PrintStream log) throws Exception {
             this.impl = impl;
             this.log = log;
-            process = new ProcessBuilder(List.of(ChildJvm.java(), "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
-                    "-Dbench.histo=" + Histogram.enabled(), "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "server-scale-child",
-                    impl, String.valueOf(ioThreads))).redirectErrorStream(true).start();
+            List<String> command = ChildJvm.forMemory();
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
+                    "server-scale-child", impl, String.valueOf(ioThreads)));
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             try {
@@ -219,7 +184,8 @@ public final class ServerScale {
                     if (line.startsWith(prefix)) {
                         return line.substring(prefix.length()).trim();
                     }
-                    if (other.length() < 4000) {
+                    // the diagnostics' lines are kept whole; other output up to a bound
+                    if (other.length() < 4000 || line.startsWith("HISTO") || line.startsWith("NMT")) {
                         other.append("  [").append(impl).append(" server child] ").append(line).append('\n');
                     }
                 }
@@ -252,7 +218,7 @@ public final class ServerScale {
 
     /** Entry of the child JVM: {@code server-scale-child impl ioThreads}, then commands on stdin. */
     static void child(String[] args) throws Exception {
-        Probe probe = new Probe();
+        MemoryProbe probe = new MemoryProbe();
         try (Peer server = EchoServers.open(args[0], Integer.parseInt(args[1]));
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             System.out.println(PORT_PREFIX + server.address().getPort());
@@ -264,7 +230,7 @@ public final class ServerScale {
                     System.out.println("OK");
                 } else if (command.startsWith("MEASURE ")) {
                     StringBuilder sb = new StringBuilder(ConnScale.CHILD_PREFIX);
-                    probe.measure(Integer.parseInt(command.substring("MEASURE ".length())), args[0])
+                    probe.measure(Integer.parseInt(command.substring("MEASURE ".length())), args[0] + " server-scale")
                             .forEach((k, x) -> sb.append(k).append('=').append(x).append(' '));
                     System.out.println(sb.toString().trim());
                 }

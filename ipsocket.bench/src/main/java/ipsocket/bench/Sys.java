@@ -21,14 +21,50 @@ public final class Sys {
                 ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
-    /** Resident set size in KiB from /proc/self/status (VmRSS), or -1 where there is none. */
+    /**
+     * Waits until the JIT compiler has finished nothing new for 600 ms (at most 10 s), so that a
+     * memory measurement does not catch a compilation's arenas.
+     */
+    public static void awaitQuietCompiler() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long end = System.nanoTime() + 10_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        int quietPolls = 0;
+        while (quietPolls < 3 && System.nanoTime() - end < 0) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            quietPolls = now == last ? quietPolls + 1 : 0;
+            last = now;
+        }
+    }
+
+    /**
+     * Anonymous resident memory in KiB from /proc/self/status ({@code RssAnon}: heap, malloc,
+     * stacks; {@code VmRSS} where the kernel has no split), or -1 where there is none. The
+     * file-backed part (jars, libraries, the class data archive) is left out: the kernel drops
+     * and re-reads those pages as other processes need memory, which made the growth of a
+     * child's RSS negative while the machine was busy.
+     */
     public static long rssKib() {
         try {
+            long total = -1;
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith("RssAnon:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
+                if (line.startsWith("VmRSS:")) {
+                    total = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
             }
+            return total;
         } catch (IOException | NumberFormatException e) {
             // not Linux
         }
