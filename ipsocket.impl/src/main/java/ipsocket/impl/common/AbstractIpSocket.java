@@ -597,26 +597,6 @@ public abstract class AbstractIpSocket extends IpSocketProperties {
         deserializeProperties(ofThisKind(settings).toMap());
     }
 
-    /**
-     * Takes a whole configuration as the socket's first one, without signalling or acting on
-     * anything: for a socket nobody has seen yet (a connection a server accepted), whose values
-     * are where it starts rather than changes.
-     *
-     * @param settings the settings of this socket's kind
-     * @throws IllegalArgumentException if the settings are for another kind of socket
-     */
-    public final void startWith(SocketSettings settings) {
-        // The values are converted and checked already (a server makes them for each connection
-        // it accepts): stored as they are, without converting them again by name, and without an
-        // announcement, since nothing changed for anyone.
-        ofThisKind(settings).forEach(this::storeChecked);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void storeChecked(PropertyDef<?> definition, Object value) {
-        props.put((PropertyDef<Object>) definition, value);
-    }
-
     private SocketSettings ofThisKind(SocketSettings settings) {
         if (!settings.definitions().equals(props.definitions())) {
             throw new IllegalArgumentException("settings for another kind of socket than " + this);

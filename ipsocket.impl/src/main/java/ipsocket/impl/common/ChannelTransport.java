@@ -40,6 +40,16 @@ public abstract class ChannelTransport<S extends AbstractIpSocket, C extends Sel
     }
 
     /**
+     * Returns the socket this transport carries, for its parts (input, output) that keep no
+     * reference of their own.
+     *
+     * @return the socket
+     */
+    public final S socket() {
+        return socket;
+    }
+
+    /**
      * What every transport of one kind shares: its option table and the properties that name its
      * peer (a change of one moves the connection).
      *

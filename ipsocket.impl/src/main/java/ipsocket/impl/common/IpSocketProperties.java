@@ -23,18 +23,23 @@ public abstract class IpSocketProperties implements IpSocket {
     protected final EventLoop loop;
     /** The stored property values. */
     protected final PropertyValues props;
+    /** The name given; {@code null} where the values make it ({@link PropertyValues#derivedName()}). */
     private final String objectId;
 
     /**
-     * Creates the properties of a socket, every value at its default.
+     * Creates the properties of a socket.
      *
      * @param loop the socket's loop
-     * @param objectId the socket's name
+     * @param objectId the socket's name, or {@code null} when the values make it (a connection a
+     *        server accepted, {@link AcceptedValues})
      * @param props the values, one per property of the socket's kind
      */
     protected IpSocketProperties(EventLoop loop, String objectId, PropertyValues props) {
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.objectId = Objects.requireNonNull(objectId, "objectId");
+        if (objectId == null && !(props instanceof AcceptedValues)) {
+            throw new NullPointerException("objectId");
+        }
+        this.objectId = objectId;
         this.props = props;
     }
 
@@ -106,7 +111,7 @@ public abstract class IpSocketProperties implements IpSocket {
     @Override
     public Map<String, Object> serializeProperties() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put(ipsocket.api.SocketConfig.OBJECT_ID, objectId);
+        map.put(ipsocket.api.SocketConfig.OBJECT_ID, getObjectId());
         map.putAll(props.toPlainMap());
         return map;
     }
@@ -153,7 +158,7 @@ public abstract class IpSocketProperties implements IpSocket {
 
     @Override
     public String getObjectId() {
-        return objectId;
+        return objectId != null ? objectId : props.derivedName();
     }
 
     @Override

@@ -11,14 +11,17 @@ import java.util.Map;
  *
  * <p>Values sit in an array with a slot for each property of the socket's kind; where each one
  * sits, and the key-to-property map, are shared by every socket of a kind
- * ({@link PropertyLayout}), so an idle socket pays one small array for its settings.
+ * ({@link PropertyLayout}), so an idle socket pays one small array for its settings. A
+ * connection a server accepted pays not even that until one of its values changes: see
+ * {@link AcceptedValues}.
  */
-public final class PropertyValues {
+public class PropertyValues {
     /** Volatile access to the values: an array and this handle, not an atomic array object per socket. */
     private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(Object[].class);
 
     private final PropertyLayout layout;
-    private final Object[] values;
+    /** This store's own array; in an {@link AcceptedValues} a template's until its first change. */
+    private volatile Object[] values;
 
     /**
      * Creates the store with every property at its default.
@@ -30,8 +33,36 @@ public final class PropertyValues {
         this.layout = SocketProperties.layout(definitions);
         this.values = new Object[definitions.size()];
         for (PropertyDef<?> definition : definitions) {
-            values[layout.slot(definition)] = definition.defaultValue(); // published by the final field
+            values[layout.slot(definition)] = definition.defaultValue(); // published by the volatile field
         }
+    }
+
+    /**
+     * Creates a store that reads a template's array, for {@link AcceptedValues}.
+     *
+     * @param template the values to share; never changed afterwards
+     */
+    PropertyValues(PropertyValues template) {
+        this.layout = template.layout;
+        this.values = template.values;
+    }
+
+    /**
+     * Creates a store with the given values and the defaults for the rest: a template that
+     * {@link AcceptedValues} share, or a socket's first values.
+     *
+     * @param settings the values, already converted and checked
+     * @return a new store
+     */
+    public static PropertyValues of(SocketSettings settings) {
+        PropertyValues store = new PropertyValues(settings.definitions());
+        settings.forEach(store::putChecked);
+        return store;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void putChecked(PropertyDef<?> definition, Object value) {
+        put((PropertyDef<Object>) definition, value);
     }
 
     /**
@@ -39,7 +70,7 @@ public final class PropertyValues {
      *
      * @return the definitions, in a stable order
      */
-    public List<PropertyDef<?>> definitions() {
+    public final List<PropertyDef<?>> definitions() {
         return layout.definitions();
     }
 
@@ -49,7 +80,7 @@ public final class PropertyValues {
      * @param name the configuration key
      * @return the definition, or {@code null} for an unknown key
      */
-    public PropertyDef<?> definition(String name) {
+    public final PropertyDef<?> definition(String name) {
         return layout.byName().get(name);
     }
 
@@ -85,6 +116,38 @@ public final class PropertyValues {
         }
         T defaultValue = definition.defaultValue();
         return (T) VALUES.getAndSet(values, slot, value != null && value.equals(defaultValue) ? defaultValue : value);
+    }
+
+    /**
+     * Replaces the array with a copy of itself and returns the copy, for a store that read a
+     * template's array until now ({@link AcceptedValues}); call holding the store's lock.
+     *
+     * @return the copy, this store's array from now on
+     */
+    final Object[] copyValues() {
+        Object[] copy = values.clone();
+        values = copy;
+        return copy;
+    }
+
+    /**
+     * Returns where a property's value sits in the array.
+     *
+     * @param definition the property
+     * @return the slot, or -1 if this kind of socket has no such property
+     */
+    final int slot(PropertyDef<?> definition) {
+        return layout.slot(definition);
+    }
+
+    /**
+     * Returns the name of the socket these values stand for, where they make one: the name of
+     * an accepted connection follows from its server and its peer ({@link AcceptedValues}).
+     *
+     * @return the name, or {@code null} when the socket was given its own
+     */
+    public String derivedName() {
+        return null;
     }
 
     /**

@@ -18,9 +18,11 @@ import ipsocket.api.SocketListener;
 import ipsocket.api.TcpServer;
 import ipsocket.api.TcpServerListener;
 import ipsocket.api.TcpSocket;
+import ipsocket.impl.common.AcceptedValues;
 import ipsocket.impl.common.CidrBlock;
 import ipsocket.impl.common.IpLiterals;
 import ipsocket.impl.common.PropertyDef;
+import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketErrors;
 import ipsocket.impl.common.SocketProperties;
 import ipsocket.impl.common.SocketSettings;
@@ -69,10 +71,10 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
     // loop thread only:
     private List<CidrBlock> allowedPeers = List.of();
     /**
-     * What every connection's settings share, made once per configuration: the server's options,
-     * no reconnecting, the server as parent. Each connection sets its peer and builds its own copy.
+     * What every connection's values share, made once per configuration: the server's options,
+     * no reconnecting, the server as parent; each connection adds its peer ({@link AcceptedValues}).
      */
-    private SocketSettings.Builder connectionTemplate;
+    private PropertyValues connectionTemplate;
 
     /**
      * Creates a server that does not listen yet, on the next loop of a group.
@@ -135,11 +137,12 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
                 }
             }
             if (!previous.equals(next)) {
+                Map<String, Object> options = new java.util.LinkedHashMap<>();
+                for (PropertyDef<?> option : SocketProperties.ACCEPTED_OPTIONS) {
+                    options.put(option.name(), next.get(option));
+                }
                 for (TcpSocketImpl connection : connections.keySet()) {
-                    InetSocketAddress peer = connection.peerEnd();
-                    if (peer != null) {
-                        connection.applySettings(connectionSettings(peer));
-                    }
+                    connection.deserializeProperties(options); // signals and applies what changed, as a setter would
                 }
             }
             return null;
@@ -155,22 +158,17 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         return false;
     }
 
-    /** The part of every connection's settings that comes from the server's configuration. */
-    private SocketSettings.Builder connectionTemplate(SocketSettings server) {
+    /**
+     * The values every connection starts from, made once per configuration and shared by the
+     * connections accepted under it (each adds its peer as its endpoint: {@link AcceptedValues});
+     * never changed once made.
+     */
+    private PropertyValues connectionTemplate(SocketSettings server) {
         SocketSettings.Builder builder = SocketSettings.builder(SocketProperties.TCP);
         for (PropertyDef<?> option : SocketProperties.ACCEPTED_OPTIONS) {
             copy(builder, option, server);
         }
-        return builder.set(SocketProperties.AUTO_CONNECT, false).set(SocketProperties.PARENT, objectId);
-    }
-
-    /**
-     * The settings of one connection (on the loop): the template with the peer as its endpoint;
-     * only the peer is set per connection, the options were converted once per configuration.
-     */
-    private SocketSettings connectionSettings(InetSocketAddress peer) {
-        return connectionTemplate.set(SocketProperties.HOSTNAME, peerText(peer.getAddress()))
-                .set(SocketProperties.PORT, peer.getPort()).build();
+        return PropertyValues.of(builder.set(SocketProperties.AUTO_CONNECT, false).set(SocketProperties.PARENT, objectId).build());
     }
 
     private static <T> void copy(SocketSettings.Builder builder, PropertyDef<T> option, SocketSettings from) {
@@ -422,8 +420,7 @@ public class TcpServerImpl implements TcpServer, Acceptor.Server {
         }
         EventLoop target = group.next();
         TcpSocketImpl connection = new TcpSocketImpl(target, group.resolver(),
-                objectId + "/" + peerText(peer.getAddress()) + ":" + peer.getPort());
-        connection.startWith(connectionSettings(peer));
+                new AcceptedValues(connectionTemplate, peerText(peer.getAddress()), peer.getPort()));
         connections.put(connection, Boolean.FALSE);
         updateLimit();
         observer.opening(connection);

@@ -34,8 +34,7 @@ final class TcpInput {
     private final ReadBuffer readBuffer = new ReadBuffer();
     /** The loop stopped reading because the buffer was full; cleared by whoever resumes it. */
     private volatile boolean readPaused;
-    private final TcpSocketImpl socket;
-    /** Turns reading back on, on the loop thread. */
+    /** Its socket's transport: turns reading back on, on the loop thread, and knows the socket. */
     private final TcpTransport transport;
     private boolean peerClosed;
     /**
@@ -46,8 +45,7 @@ final class TcpInput {
     @SuppressWarnings("unused") // through LINE_FEED_KNOWN
     private boolean lineFeedKnown;
 
-    TcpInput(TcpSocketImpl socket, TcpTransport transport) {
-        this.socket = socket;
+    TcpInput(TcpTransport transport) {
         this.transport = transport;
     }
 
@@ -83,9 +81,9 @@ final class TcpInput {
      */
     boolean append(ByteBuffer arrival) {
         synchronized (this) {
-            boolean lineReady = readBuffer.append(arrival, socket.loop().chunkCache());
+            boolean lineReady = readBuffer.append(arrival, transport.socket().loop().chunkCache());
             publishLineFeed();
-            return lineReady | readBuffer.size() >= socket.getMaxLineLength();
+            return lineReady | readBuffer.size() >= transport.socket().getMaxLineLength();
         }
     }
 
@@ -133,7 +131,7 @@ final class TcpInput {
      * buffered {@code readLine()} always returns something, so a line reader never starves.
      */
     private long effectiveLimit() {
-        return Math.max(socket.getReadBufferLimit(), socket.getMaxLineLength());
+        return Math.max(transport.socket().getReadBufferLimit(), transport.socket().getMaxLineLength());
     }
 
     // ---- any thread -------------------------------------------------------------------------
@@ -148,7 +146,7 @@ final class TcpInput {
             space = effectiveLimit() - readBuffer.size();
         }
         if (space > 0 && READ_PAUSED.compareAndSet(this, true, false)) {
-            EventLoop loop = socket.loop();
+            EventLoop loop = transport.socket().loop();
             if (loop.inLoop()) {
                 transport.resumeReading();
             } else {
@@ -171,7 +169,7 @@ final class TcpInput {
     }
 
     int read(ByteBuffer target) {
-        EventLoop loop = socket.loop();
+        EventLoop loop = transport.socket().loop();
         // drained chunks are kept for the next arrivals only by the loop's own thread (the cache is not shared)
         ChunkCache drained = loop.inLoop() ? loop.chunkCache() : null;
         int count;
@@ -202,7 +200,7 @@ final class TcpInput {
     String readLine() {
         String line;
         synchronized (this) {
-            line = readBuffer.readLineText(socket.getMaxLineLength());
+            line = readBuffer.readLineText(transport.socket().getMaxLineLength());
             publishLineFeed();
         }
         resumeIfRoom();
@@ -214,7 +212,7 @@ final class TcpInput {
             return true; // only a reader removes lines: a line this one has seen is still there
         }
         synchronized (this) {
-            boolean ready = readBuffer.canReadLine(socket.getMaxLineLength());
+            boolean ready = readBuffer.canReadLine(transport.socket().getMaxLineLength());
             publishLineFeed();
             return ready;
         }

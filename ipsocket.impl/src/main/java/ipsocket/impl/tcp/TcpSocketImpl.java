@@ -13,6 +13,7 @@ import ipsocket.api.SocketError;
 import ipsocket.api.SocketState;
 import ipsocket.api.TcpSocket;
 import ipsocket.impl.common.AbstractIpSocket;
+import ipsocket.impl.common.AcceptedValues;
 import ipsocket.impl.common.PropertyDef;
 import ipsocket.impl.common.PropertyValues;
 import ipsocket.impl.common.SocketProperties;
@@ -43,15 +44,18 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     /**
-     * Creates a disconnected socket on a given loop: for a connection a server accepted, which
-     * then {@link #adopt(SocketChannel) takes over} its channel.
+     * Creates a disconnected socket on a given loop for a connection a server accepted, which
+     * then {@link #adopt(SocketChannel) takes over} its channel; its values share the server's
+     * template and name it {@code <parent>/<peer address>:<peer port>}.
      *
      * @param loop the socket's loop
      * @param resolver where host names are looked up
-     * @param objectId the socket's name
+     * @param values the connection's values
      */
-    public TcpSocketImpl(EventLoop loop, Executor resolver, String objectId) {
-        this(loop, resolver, objectId, SocketProperties.TCP);
+    public TcpSocketImpl(EventLoop loop, Executor resolver, AcceptedValues values) {
+        super(loop, resolver, null, values);
+        this.transport = new TcpTransport(this);
+        attach(transport);
     }
 
     /**
@@ -66,7 +70,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     private TcpSocketImpl(EventLoop loop, Executor resolver, String objectId, List<PropertyDef<?>> definitions) {
-        super(loop, resolver, objectId, new PropertyValues(definitions));
+        super(loop, resolver, java.util.Objects.requireNonNull(objectId, "objectId"), new PropertyValues(definitions));
         this.transport = new TcpTransport(this);
         attach(transport);
     }

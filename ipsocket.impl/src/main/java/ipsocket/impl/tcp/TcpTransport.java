@@ -53,7 +53,7 @@ final class TcpTransport extends ChannelTransport<TcpSocketImpl, SocketChannel> 
 
     TcpTransport(TcpSocketImpl socket) {
         super(socket, KIND);
-        this.input = new TcpInput(socket, this);
+        this.input = new TcpInput(this);
         this.output = new TcpOutput(this);
     }
 

@@ -357,6 +357,10 @@ class TcpServerTest {
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", oldPort).close());
         assertEchoes(client, "still");
         Await.until(connection::isLowDelay, WAIT, () -> "lowDelay on the open connection");
+        // the changed connection has values of its own now, and still its peer and its name
+        assertEquals("127.0.0.1", connection.getHostname());
+        assertEquals(client.getLocalPort(), connection.getPort());
+        assertEquals("srv/127.0.0.1:" + client.getLocalPort(), connection.getObjectId());
     }
 
     @Test
