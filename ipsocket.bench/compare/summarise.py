@@ -14,6 +14,10 @@ FIGURES = {
     "udp": ["recv_pps", "loss_pct:lower"],
     "udp-recv": ["recv_pps", "loss_pct:lower"],
     "conn-scale": ["connect_ms:lower", "ready_ms:lower", "heap_kib_per_conn:lower", "mem_kib_per_conn:lower"],
+    "server-accept": ["accepts_per_s"],
+    "server-echo": ["rtps", "p50_us:lower", "p99_us:lower"],
+    "server-throughput": ["MBps", "cpu_ns_per_kib:lower"],
+    "server-scale": ["connect_ms:lower", "ready_ms:lower", "heap_kib_per_conn:lower", "mem_kib_per_conn:lower"],
     "events": ["tx_sub_ratio", "rx_sub_ratio", "rx_data_sub_ratio", "events_per_s", "small_events_per_s",
                "rx_nosub_cpu_us_per_MB:lower", "rx_data_sub_cpu_us_per_MB:lower"],
 }
