@@ -68,8 +68,8 @@ public final class BenchMain {
             ConnScale.child(Options.rest(args, 1));
             return 0;
         }
-        if (args.length > 0 && args[0].equals("server-scale-child")) {
-            ServerScale.child(Options.rest(args, 1));
+        if (args.length > 0 && args[0].equals("server-child")) {
+            ServerProcess.child(Options.rest(args, 1));
             return 0;
         }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -225,8 +225,19 @@ public final class BenchMain {
     /** One run of a mode; a warm-up run is shorter. */
     static Map<String, Double> once(String mode, Client c, InetSocketAddress addr, Options o, boolean warm)
             throws Exception {
+        return once(mode, c, addr, o, warm, Sys::processCpuNanos);
+    }
+
+    /** The CPU time that a run's CPU figures count: this process's, and a server's of its own. */
+    interface CpuClock {
+        long nanos() throws Exception;
+    }
+
+    /** One run of a mode whose CPU figures count the given clock's time. */
+    static Map<String, Double> once(String mode, Client c, InetSocketAddress addr, Options o, boolean warm,
+            CpuClock cpu) throws Exception {
         Map<String, Double> v = new LinkedHashMap<>();
-        long cpu0 = Sys.processCpuNanos();
+        long cpu0 = cpu.nanos();
         switch (mode) {
             case "tcp-throughput":
             case "server-throughput": {
@@ -236,7 +247,7 @@ public final class BenchMain {
                         : ((NioClient) c).echoThroughput(addr, bytes, o.chunk(), d); // runServerMode's raw NIO client
                 v.put("MBps", bytes / 1e6 / (nanos / 1e9));
                 v.put("secs", nanos / 1e9);
-                cpuPer("cpu_ns_per_kib", bytes / 1024.0, cpu0, v);
+                cpuPer("cpu_ns_per_kib", bytes / 1024.0, cpu, cpu0, v);
                 break;
             }
             case "tls-throughput": {
@@ -259,7 +270,7 @@ public final class BenchMain {
             case "tcp-pingpong":
             case "server-echo":
                 pingPong(mode, c, addr, o, warm, v);
-                cpuPer("cpu_ns_per_rt", v.get("round_trips"), cpu0, v);
+                cpuPer("cpu_ns_per_rt", v.get("round_trips"), cpu, cpu0, v);
                 break;
             case "server-accept": {
                 int n = warm ? Math.min(o.conns(), 200) : o.conns();
@@ -283,7 +294,7 @@ public final class BenchMain {
                 }
                 v.put("lines_per_s", lines / (r.elapsedNanos / 1e9));
                 v.put("secs", r.elapsedNanos / 1e9);
-                cpuPer("cpu_ns_per_line", lines, cpu0, v);
+                cpuPer("cpu_ns_per_line", lines, cpu, cpu0, v);
                 break;
             }
             case "udp": {
@@ -327,8 +338,9 @@ public final class BenchMain {
      * differences between implementations are theirs; and CPU time, unlike a rate, hardly moves
      * when other work shares the machine (a rate there measures the scheduler as much as the code).
      */
-    private static void cpuPer(String key, double operations, long cpu0, Map<String, Double> v) {
-        long cpu = Sys.processCpuNanos() - cpu0;
+    private static void cpuPer(String key, double operations, CpuClock clock, long cpu0, Map<String, Double> v)
+            throws Exception {
+        long cpu = clock.nanos() - cpu0;
         if (cpu0 >= 0 && operations > 0) {
             v.put(key, cpu / operations);
         }
@@ -356,7 +368,7 @@ public final class BenchMain {
      */
     private static List<Result> runServerMode(String mode, Options o, PrintStream out) throws Exception {
         Map<String, Result> results = new LinkedHashMap<>();
-        Map<String, Peer> servers = new LinkedHashMap<>();
+        Map<String, ServerProcess> servers = new LinkedHashMap<>();
         try (NioClient client = new NioClient()) {
             for (String impl : o.impls) {
                 Result r = new Result(impl, mode);
@@ -368,16 +380,18 @@ public final class BenchMain {
                     continue;
                 }
                 try {
-                    servers.put(impl, EchoServers.open(impl, o.ioThreads()));
-                } catch (IOException | RuntimeException | LinkageError e) {
+                    servers.put(impl, ServerProcess.open(impl, o.ioThreads(), o.inProcess, false, out));
+                } catch (Exception | LinkageError e) {
                     r.error = "cannot start: " + e;
                 }
             }
             Map<String, Runner> runners = new LinkedHashMap<>();
-            servers.forEach((impl, server) -> runners.put(impl, warm -> once(mode, client, server.address(), o, warm)));
+            // the client's CPU time and the server's (its own process's, when it has one)
+            servers.forEach((impl, server) -> runners.put(impl, warm -> once(mode, client, server.address(), o, warm,
+                    () -> Sys.processCpuNanos() + server.cpuNanos())));
             warmUpAndRun(mode, o, out, results, runners);
         } finally {
-            for (Peer server : servers.values()) {
+            for (ServerProcess server : servers.values()) {
                 server.close();
             }
         }
