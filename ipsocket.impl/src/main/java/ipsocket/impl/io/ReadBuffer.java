@@ -10,7 +10,9 @@ import java.util.Arrays;
  * <p>An arrival into an empty buffer, and any arrival of at least {@link #SMALL_CHUNK} bytes,
  * becomes one exactly sized chunk, which {@link #read(int)} and {@link #readAll()} hand over
  * without copying when it is all that is buffered: a request/response peer's answer costs one
- * array, the one the reader gets. Small arrivals behind others share chunks of
+ * array, the one the reader gets. Where the loop's {@link ChunkCache} holds arrays that readers
+ * drained (a stream read through {@link #read(ByteBuffer, ChunkCache)}), a new chunk is one of
+ * those instead, and the arrivals after it fill the rest of it. Small arrivals behind others share chunks of
  * {@link #SMALL_CHUNK} bytes, so that a trickle of single bytes stays compact. The chunks are
  * linked through themselves (no queue object), and nothing is kept once the buffer is drained,
  * so an idle socket holds no buffer memory. Line scanning remembers how far it has looked, so
@@ -66,7 +68,7 @@ public final class ReadBuffer {
             return false;
         }
         if (tail == null) {
-            head = tail = new Chunk(array(length, arrays)); // exact: handed over whole if read whole
+            head = tail = new Chunk(array(length, arrays)); // exact (unless a drained one is kept): handed over whole if read whole
         } else if (tail.spare() < length) {
             Chunk next = new Chunk(array(Math.max(length, SMALL_CHUNK), arrays));
             tail.next = next;

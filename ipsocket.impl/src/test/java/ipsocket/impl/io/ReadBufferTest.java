@@ -84,6 +84,30 @@ class ReadBufferTest {
     }
 
     @Test
+    void arrivalsSmallerThanAKeptArrayAreReadIntoItAndFillItOneAfterAnother() {
+        ReadBuffer buffer = new ReadBuffer();
+        ChunkCache cache = new ChunkCache(8, 2);
+        byte[] kept = new byte[8];
+        cache.give(kept);
+        buffer.append(ByteBuffer.wrap(new byte[] {1, 2, 3}), cache);
+        buffer.append(ByteBuffer.wrap(new byte[] {4, 5, 6, 7}), cache);
+        assertEquals(0, cache.kept(), "the kept array took both arrivals");
+        buffer.append(ByteBuffer.wrap(new byte[] {8, 9}), cache); // one more than its room: a new chunk
+        ByteBuffer target = ByteBuffer.allocate(9);
+        assertEquals(9, buffer.read(target, cache));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, target.array());
+        assertEquals(1, cache.kept(), "drained, the array is kept again");
+        assertSame(kept, cache.take(1));
+
+        // a reader that takes whole arrays gets a copy of a kept array's bytes, never the array
+        cache.give(kept);
+        buffer.append(ByteBuffer.wrap(new byte[] {10, 11}), cache);
+        byte[] read = buffer.read(8);
+        assertArrayEquals(new byte[] {10, 11}, read);
+        assertNotSame(kept, read);
+    }
+
+    @Test
     void readingIntoABufferKeepsLineScanningRight() {
         ReadBuffer buffer = new ReadBuffer();
         buffer.append(ByteBuffer.wrap("ab\ncd\nef".getBytes(StandardCharsets.US_ASCII)));
