@@ -58,18 +58,19 @@ final class IpsocketEchoServer implements Peer {
      * whole); one listener for every connection. Reads go through one direct buffer per loop
      * thread ({@code read(ByteBuffer)}, then {@code write(ByteBuffer)}), as an application that
      * forwards bulk data would: no array per arrival, and the socket writes the direct buffer
-     * to the channel without the JDK's copy of a heap array. The buffer takes what one readable
-     * event brings (the loop reads up to 4 x 64 KiB per event) in one read and one write, as
-     * Netty's echo handler writes the reads of one event and flushes them in one gathering write;
-     * with 64 KiB the echo made up to four writes per event (server-throughput 0.92x raw NIO in
-     * the median of 9 runs, Netty NIO 1.02x; with 256 KiB 1.11x and 1.14x).
+     * to the channel without the JDK's copy of a heap array. The buffer (1 MiB, the default
+     * write buffer limit) takes what one readable event brings (the loop reads up to 16 x 64 KiB
+     * per event) in one read and one write, as Netty's echo handler writes the reads of one event
+     * and flushes them in one gathering write; with 64 KiB the echo made one write per 64 KiB
+     * (server-throughput 0.92x raw NIO in the median of 9 runs, Netty NIO 1.02x; with 256 KiB
+     * 1.11x and 1.14x; see docs/PERFORMANCE.md for the figures with 1 MiB).
      */
     private enum Echo implements SocketListener {
         INSTANCE;
 
         /** Called on the loop threads only: one buffer each. */
         private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(
-                () -> ByteBuffer.allocateDirect(256 * 1024));
+                () -> ByteBuffer.allocateDirect(1024 * 1024));
 
         @Override
         public void readyRead(IpSocket socket) {
