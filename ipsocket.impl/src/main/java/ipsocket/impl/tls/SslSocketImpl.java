@@ -54,8 +54,20 @@ public class SslSocketImpl extends TcpSocketImpl implements SslSocket {
      * @param objectId the socket's name
      */
     public SslSocketImpl(EventLoopGroup group, String objectId) {
+        this(group, objectId, group.tlsTasks());
+    }
+
+    /**
+     * Creates a disconnected TLS socket whose handshake tasks run on a given executor: a test
+     * holds a task back to close the socket while it runs.
+     *
+     * @param group the shared loops
+     * @param objectId the socket's name
+     * @param tlsTasks where the TLS engine's delegated tasks run
+     */
+    SslSocketImpl(EventLoopGroup group, String objectId, Executor tlsTasks) {
         super(group, objectId, SocketProperties.SSL);
-        this.tlsTasks = group.tlsTasks();
+        this.tlsTasks = tlsTasks;
     }
 
     // ---- the layer ------------------------------------------------------------------------
