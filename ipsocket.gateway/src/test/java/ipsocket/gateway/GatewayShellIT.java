@@ -67,6 +67,9 @@ class GatewayShellIT {
         Writer console = new java.io.OutputStreamWriter(gateway.getOutputStream(), StandardCharsets.UTF_8);
         awaitCommands(console);
 
+        // a value the metatype refuses: named with the metatype's reason, nothing written
+        type(console, "ipsocket:create tcp badport hostname=127.0.0.1 port=70000");
+        awaitOutput("port = '70000' is refused: greater than maximum");
         type(console, "ipsocket:create tcp shell1 hostname=127.0.0.1 port=" + server.getLocalPort());
         awaitOutput("configured ipsocket.TcpSocket~shell1");
         server.setSoTimeout((int) DEADLINE.toMillis());
@@ -76,6 +79,8 @@ class GatewayShellIT {
         type(console, "ipsocket:list");
         await(() -> output.toString().matches("(?s).*shell1\\s+TCP\\s+Connected\\s+127\\.0\\.0\\.1:"
                 + server.getLocalPort() + ".*"), "list shows shell1 Connected");
+        assertFalse(output.toString().contains("configured ipsocket.TcpSocket~badport")
+                || output.toString().matches("(?s).*\\nbadport\\s+TCP.*"), "the refused configuration was never written:\n" + output);
 
         type(console, "ipsocket:write shell1 \"hello gateway\\n\"");
         awaitOutput("14 bytes accepted");

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.BundleException;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -19,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.MetaTypeService;
 
 import ipsocket.api.IpSocket;
 import ipsocket.api.SocketConfig;
@@ -28,6 +30,8 @@ import ipsocket.api.TcpServer;
 import ipsocket.api.TcpSocket;
 import ipsocket.api.UdpSocket;
 import ipsocket.shell.config.SocketConfigurations;
+import ipsocket.shell.config.SocketMetatypes;
+import ipsocket.shell.config.ValueCheck;
 
 /**
  * Gogo commands in scope {@code ipsocket}: list, inspect and drive the sockets of the gateway,
@@ -70,6 +74,8 @@ public class SocketCommands {
     /** Each server's {@code allowedPeers} service property (not in the TcpServer API). */
     private final Map<TcpServer, String[]> allowedPeers = new ConcurrentHashMap<>();
     private final SocketConfigurations configurations;
+    /** The MetaType service, while one is bound. */
+    private volatile ServiceReference<?> metaTypes;
     private final BundleContext context;
 
     /**
@@ -83,6 +89,26 @@ public class SocketCommands {
             BundleContext context) {
         this.configurations = new SocketConfigurations(configurationAdmin);
         this.context = context;
+    }
+
+    /**
+     * Binds the MetaType service, when there is one: {@code create} then checks values against
+     * the kind's metatype before it writes anything. Bound by reference, so that this class
+     * loads no MetaType class (the import is optional: without a MetaType service the socket
+     * itself reports a bad value, as for a {@code .cfg} file).
+     *
+     * @param reference the MetaType service's reference
+     */
+    @Reference(name = "metaTypes", service = MetaTypeService.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetaTypes(ServiceReference<?> reference) {
+        metaTypes = reference;
+    }
+
+    void unbindMetaTypes(ServiceReference<?> reference) {
+        if (metaTypes == reference) {
+            metaTypes = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -354,7 +380,23 @@ public class SocketCommands {
     public String create(@Descriptor("tcp, udp, tls or server") String kind, @Descriptor("the new socket's objectId") String name,
             @Descriptor(SETTINGS_HELP) String... settings)
             throws IOException {
-        return "configured " + configurations.create(kind, name, SocketConfigurations.settings(List.of(settings)));
+        return "configured " + configurations.create(kind, name, SocketConfigurations.settings(List.of(settings)),
+                valueCheck(kind));
+    }
+
+    /** The metatype's check of a kind's values while a MetaType service is bound; else none. */
+    private ValueCheck valueCheck(String kind) {
+        ServiceReference<?> reference = metaTypes;
+        if (reference == null) {
+            return ValueCheck.NONE;
+        }
+        try {
+            return SocketMetatypes.check(context, reference, SocketConfigurations.factoryPid(kind));
+        } catch (IllegalArgumentException unknownKind) {
+            return ValueCheck.NONE; // create refuses the kind itself, naming it
+        } catch (LinkageError noMetatypePackage) {
+            return ValueCheck.NONE;
+        }
     }
 
     /**

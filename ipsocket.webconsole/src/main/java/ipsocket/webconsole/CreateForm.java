@@ -13,6 +13,7 @@ import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 import ipsocket.api.SocketConfig;
+import ipsocket.shell.config.SocketMetatypes;
 import ipsocket.shell.config.ValueCheck;
 
 /**
@@ -105,12 +106,7 @@ final class CreateForm {
      * @return a check naming the metatype's reason for a refused value
      */
     ValueCheck check() {
-        return (key, value) -> {
-            AttributeDefinition attribute = attributes.get(key);
-            String problem = attribute == null ? null : attribute.validate(value);
-            // Felix metatype answers with a message key such as "%greater than maximum".
-            return problem == null || problem.isEmpty() ? null : problem.replaceFirst("^%", "");
-        };
+        return SocketMetatypes.check(definition);
     }
 
     private static String field(AttributeDefinition attribute) {

@@ -25,6 +25,7 @@ import org.osgi.service.metatype.MetaTypeService;
 import ipsocket.api.IpSocket;
 import ipsocket.api.TcpServer;
 import ipsocket.shell.config.SocketConfigurations;
+import ipsocket.shell.config.SocketMetatypes;
 
 /**
  * The Web Console page {@code /system/console/ipsocket}: GET shows every socket and server
