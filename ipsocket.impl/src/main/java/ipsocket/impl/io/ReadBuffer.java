@@ -12,10 +12,10 @@ import java.util.Arrays;
  * without copying when it is all that is buffered: a request/response peer's answer costs one
  * array, the one the reader gets. Where the loop's {@link ChunkCache} holds arrays that readers
  * drained (a stream read through {@link #read(ByteBuffer, ChunkCache)}), a new chunk is one of
- * those instead, and the arrivals after it fill the rest of it. Small arrivals behind others share chunks of
- * {@link #SMALL_CHUNK} bytes, so that a trickle of single bytes stays compact. The chunks are
- * linked through themselves (no queue object), and nothing is kept once the buffer is drained,
- * so an idle socket holds no buffer memory. Line scanning remembers how far it has looked, so
+ * those instead, and the arrivals after it fill the rest of it. Small arrivals behind others
+ * share chunks of {@link #SMALL_CHUNK} bytes, so that a trickle of single bytes stays compact.
+ * The chunks are linked through themselves (no queue object), and nothing is kept once the
+ * buffer is drained, so an idle socket holds no buffer memory. Line scanning remembers how far it has looked, so
  * each byte is scanned once.
  *
  * <p>Not thread-safe: the socket guards it with its read lock.

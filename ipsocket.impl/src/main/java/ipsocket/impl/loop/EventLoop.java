@@ -44,7 +44,7 @@ public final class EventLoop {
 
     /** Size of the per-loop direct buffer that channel reads go through. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
-    /** Arrays the chunk cache keeps at most: a burst of full reads (256 KiB per loop). */
+    /** Arrays the chunk cache keeps at most (256 KiB per loop): the heap a loop holds for reuse stays small. */
     private static final int CHUNKS_KEPT = 4;
     /** How often a caller waiting for the loop checks that it still runs. */
     private static final long LOOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -63,7 +63,7 @@ public final class EventLoop {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    /** Full-size arrays that readers on this thread drained, for the next full-size arrivals. */
+    /** Full-size arrays that readers on this thread drained, for the next arrivals. */
     private final ChunkCache chunkCache = new ChunkCache(READ_BUFFER_SIZE, CHUNKS_KEPT);
     /** Made once: a method reference written at the call would be a new object per selection. */
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
@@ -234,8 +234,9 @@ public final class EventLoop {
     }
 
     /**
-     * Returns the loop's cache of read-buffer-sized arrays: arrivals of {@link #READ_BUFFER_SIZE}
-     * bytes are read into them, and readers that copy chunks out on this thread give them back.
+     * Returns the loop's cache of read-buffer-sized arrays: arrivals of up to
+     * {@link #READ_BUFFER_SIZE} bytes are read into them, and readers that copy chunks out on this
+     * thread give them back.
      * Loop thread only.
      *
      * @return the cache

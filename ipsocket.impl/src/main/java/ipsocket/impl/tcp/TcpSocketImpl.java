@@ -53,9 +53,7 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
      * @param values the connection's values
      */
     public TcpSocketImpl(EventLoop loop, Executor resolver, AcceptedValues values) {
-        super(loop, resolver, null, values);
-        this.transport = new TcpTransport(this);
-        attach(transport);
+        this(loop, resolver, null, values);
     }
 
     /**
@@ -70,7 +68,11 @@ public class TcpSocketImpl extends AbstractIpSocket implements TcpSocket {
     }
 
     private TcpSocketImpl(EventLoop loop, Executor resolver, String objectId, List<PropertyDef<?>> definitions) {
-        super(loop, resolver, java.util.Objects.requireNonNull(objectId, "objectId"), new PropertyValues(definitions));
+        this(loop, resolver, objectId, new PropertyValues(definitions));
+    }
+
+    private TcpSocketImpl(EventLoop loop, Executor resolver, String objectId, PropertyValues values) {
+        super(loop, resolver, objectId, values); // a null objectId is refused unless the values make the name
         this.transport = new TcpTransport(this);
         attach(transport);
     }

@@ -92,6 +92,15 @@ public class SslSocketImpl extends TcpSocketImpl implements SslSocket {
         return current == null ? 0 : current.heldBufferBytes();
     }
 
+    /**
+     * Returns the live layer, for a test that follows it past the connection's end.
+     *
+     * @return the layer, or {@code null} without a connection
+     */
+    final TlsLayer liveLayer() {
+        return layer;
+    }
+
     /** Keeps the context the last connection was made with, for the next one (session resumption). */
     final void keepContext(TlsSetup.Context kept) {
         context = kept;

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The big TLS buffers (encoded records in and out, decoded bytes in), lent to a connection for
@@ -18,8 +17,6 @@ final class TlsBufferPool {
     static final int KEPT = 16;
 
     private static final ConcurrentMap<Integer, ArrayBlockingQueue<ByteBuffer>> FREE = new ConcurrentHashMap<>();
-    /** Buffers given back so far, kept or not: when a connection gives its buffers back shows here. */
-    private static final AtomicLong GIVEN = new AtomicLong();
 
     private TlsBufferPool() {
     }
@@ -41,21 +38,9 @@ final class TlsBufferPool {
      * @param buffer the buffer, its contents no longer needed
      */
     static void give(ByteBuffer buffer) {
-        GIVEN.incrementAndGet();
         ArrayBlockingQueue<ByteBuffer> free = FREE.get(buffer.capacity());
         if (free != null) {
             free.offer(buffer.clear()); // full: the garbage collector takes it
         }
-    }
-
-    /**
-     * Returns how many buffers were given back since the class was loaded (diagnostics; a test
-     * checks that a connection closed while its handshake task runs gives its buffers back only
-     * after the task).
-     *
-     * @return the count
-     */
-    static long given() {
-        return GIVEN.get();
     }
 }

@@ -189,9 +189,9 @@ public class UdpSocketImpl extends AbstractIpSocket implements UdpSocket {
         if (next == null) {
             return 0;
         }
-        byte[] payload = next.getPayload();
-        int count = Math.min(payload.length, target.remaining());
-        target.put(payload, 0, count); // what does not fit is dropped with the datagram, as read(int) does
+        ByteBuffer payload = next.getPayloadBuffer(); // a view: the payload is copied once, into the target
+        int count = Math.min(payload.remaining(), target.remaining());
+        target.put(payload.limit(payload.position() + count)); // what does not fit is dropped with the datagram, as read(int) does
         return count;
     }
 
